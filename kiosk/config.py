@@ -1,0 +1,134 @@
+"""Every setting of Mötesplats, declared once.
+
+Owns the table of settings (name, type, default, environment variable, help text). The
+command line (`motesplats serve --help`), the README's configuration section and
+`create_app` all read this one table; nothing else invents a setting. Precedence, lowest
+first: default, environment variable, command-line flag or test override.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def _parse_bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a yes/no value: {text!r}")
+
+
+def _parse_timezone(text: str) -> str:
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone: {text!r}") from exc
+    return text
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(f"must be 1 or more: {text!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration option: its key, how to parse it, its default and its help text."""
+
+    key: str
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+    flag: str | None = None  # command-line flag of `motesplats serve`, if any
+
+    @property
+    def env(self) -> str:
+        return f"MOTESPLATS_{self.key}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("HOST", str, "0.0.0.0", "Address to listen on (0.0.0.0 = every network).", "--host"),
+    Setting("PORT", _positive_int, 8080, "TCP port of the board.", "--port"),
+    Setting("THREADS", _positive_int, 8, "Waitress worker threads.", "--threads"),
+    Setting(
+        "DATA_DIR", str, "data", "Folder for the data file, journal and backups.", "--data-dir"
+    ),
+    Setting(
+        "PUBLIC_URL",
+        str,
+        "",
+        "Base URL phones use to reach this server (e.g. http://motesplats.local:8080); "
+        "empty = taken from each request.",
+        "--public-url",
+    ),
+    Setting("TIMEZONE", _parse_timezone, "Europe/Stockholm", "The municipality's time zone."),
+    Setting("DEFAULT_LOCALE", str, "sv", "Language shown when the visitor has not chosen one."),
+    Setting("DEMO_ON_EMPTY", _parse_bool, True, "Load the demo week when the store is empty."),
+    Setting("BACKUP_KEEP", _positive_int, 14, "How many rolling backups to keep."),
+    Setting(
+        "BACKUP_INTERVAL_MINUTES",
+        _positive_int,
+        60,
+        "Least time between two automatic backups (one is also made at every start).",
+    ),
+    Setting(
+        "COMPACT_MIN_BYTES",
+        _positive_int,
+        4 * 1024 * 1024,
+        "Journal size that triggers rewriting the data file (at least the data file's size).",
+    ),
+    Setting("MAX_BODY_BYTES", _positive_int, 1024 * 1024, "Largest request body accepted."),
+    Setting("LOG_LEVEL", str, "INFO", "DEBUG, INFO, WARNING or ERROR.", "--log-level"),
+)
+
+BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message names the setting."""
+
+
+def resolve(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Return every setting's value: defaults, then environment, then `overrides`.
+
+    Overrides may also carry keys that are not settings (Flask's own, tests' helpers);
+    they are passed through unchanged.
+    """
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = setting.default
+        if setting.env in environ:
+            try:
+                value = setting.parse(environ[setting.env])
+            except ValueError as exc:
+                raise ConfigError(f"{setting.env}: {exc}") from exc
+        values[setting.key] = value
+    for key, value in (overrides or {}).items():
+        if key in BY_KEY and isinstance(value, str) and BY_KEY[key].parse is not str:
+            try:
+                value = BY_KEY[key].parse(value)
+            except ValueError as exc:
+                raise ConfigError(f"{key}: {exc}") from exc
+        values[key] = value
+    values["DATA_DIR"] = str(Path(values["DATA_DIR"]).expanduser().resolve())
+    return values
+
+
+def markdown_table() -> str:
+    """The configuration table as Markdown, for the README."""
+    rows = ["| Setting | Environment variable | Flag | Default | What it does |", "|---|---|---|---|---|"]
+    for s in SETTINGS:
+        rows.append(f"| {s.key} | `{s.env}` | {s.flag or ''} | `{s.default}` | {s.help} |")
+    return "\n".join(rows)
