@@ -1,0 +1,33 @@
+"""Mötesplats: the Flask application factory, and nothing else of weight.
+
+`create_app(config)` resolves the settings table (`kiosk.config`), opens the store, wires
+languages and formatting, and registers one blueprint per area.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` overrides settings (tests pass DATA_DIR, CLOCK, …)."""
+    from kiosk import api, board, config as settings, formatting, i18n, security, services
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(settings.resolve(config))
+    security.init_app(app)
+    services.init_app(app)
+    i18n.init_app(app)
+    formatting.init_app(app)
+    app.register_blueprint(board.bp)
+    app.register_blueprint(api.bp)
+    return app

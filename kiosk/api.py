@@ -1,0 +1,104 @@
+"""The JSON API: expanded occurrences for a date range, and the board's change token.
+
+Owns `/api/...`. Answers in JSON only; errors are `{"error": "<message in the viewer's
+language>"}` with a 4xx status. Never exposes personal data of signups.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+
+from kiosk import services
+from kiosk.agenda import Snapshot, occurrences_between
+from kiosk.model import AUDIENCES
+from kiosk.recurrence import Occurrence
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+MAX_DAYS = 366
+
+
+def _error(message: str, status: int = 400):  # type: ignore[no-untyped-def]
+    return jsonify({"error": message}), status
+
+
+def _parse_day(name: str, default: date) -> date:
+    text = request.args.get(name)
+    if not text:
+        return default
+    return date.fromisoformat(text)
+
+
+def occurrence_json(occ: Occurrence, snap: Snapshot) -> dict[str, Any]:
+    act = occ.activity
+    place = snap.places.get(act.place_id or "")
+    org = snap.organisers.get(act.organiser_id or "")
+    return {
+        "activity_id": act.id,
+        "recurrence_id": occ.recurrence_id,
+        "start": occ.start.isoformat(),
+        "end": occ.end.isoformat(),
+        "tz": act.tz,
+        "status": occ.status,
+        "moved": occ.moved,
+        "note": occ.note,
+        "title": act.title,
+        "description": act.description,
+        "place": place.to_doc() if place else None,
+        "organiser": (
+            {"id": org.id, "name": org.name, "contact_name": org.contact_name,
+             "phone": org.phone, "web": org.web}
+            if org else None
+        ),
+        "audiences": act.audiences,
+        "languages": act.languages,
+        "cost_sek": act.cost_sek,
+        "childcare": act.childcare,
+        "signup": act.signup.to_doc(),
+        "series": act.rrule is not None,
+        "updated_at": act.updated_at.isoformat(),
+        "version": act.version,
+    }
+
+
+@bp.get("/activities")
+def activities():  # type: ignore[no-untyped-def]
+    """Occurrences from `from` to `to` (local dates, both included; default: 7 days)."""
+    svc = services.get()
+    today = svc.now().date()
+    try:
+        first = _parse_day("from", today)
+        last = _parse_day("to", first + timedelta(days=6))
+    except ValueError:
+        return _error(_("Datum ska skrivas som ÅÅÅÅ-MM-DD, till exempel 2026-11-24."))
+    if last < first:
+        return _error(_("Slutdatumet ligger före startdatumet."))
+    if (last - first).days >= MAX_DAYS:
+        return _error(_("Välj högst %(days)s dagar åt gången.", days=MAX_DAYS))
+    audience = request.args.get("for") or None
+    if audience is not None and audience not in AUDIENCES:
+        return _error(_("Okänd målgrupp."))
+    snap = svc.catalogue.snapshot()
+    start = datetime.combine(first, datetime.min.time(), svc.zone)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), svc.zone)
+    found = occurrences_between(snap, start, end, audience, request.args.get("place") or None)
+    return jsonify(
+        {
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "tz": svc.zone.key,
+            "occurrences": [occurrence_json(o, snap) for o in found],
+        }
+    )
+
+
+@bp.get("/board-version")
+def board_version():  # type: ignore[no-untyped-def]
+    """A token that changes when the board's content may have changed (polled by the kiosk)."""
+    svc = services.get()
+    response = jsonify({"version": f"{svc.pages.token}-{svc.store.version}-{svc.now().date()}"})
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,138 @@
+"""The `motesplats` command: serve the board, load the demo week, make a backup.
+
+Owns the command line. `serve`'s flags and its help come from the settings table in
+`kiosk.config`; every message here is for a volunteer at a terminal, so errors say what to
+do, not a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from kiosk import config
+
+log = logging.getLogger("motesplats")
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _settings_epilog() -> str:
+    lines = ["Every setting can also be given as an environment variable:\n"]
+    for s in config.SETTINGS:
+        lines.append(f"  {s.env} (default {s.default!r}): {s.help}")
+    return "\n\b\n" + "\n".join(lines)
+
+
+def _flag_options(func: Any) -> Any:
+    for setting in reversed([s for s in config.SETTINGS if s.flag]):
+        func = click.option(
+            setting.flag,
+            setting.key.lower(),
+            default=None,
+            help=f"{setting.help} [env {setting.env}; default {setting.default}]",
+        )(func)
+    return func
+
+
+def _overrides(values: dict[str, Any]) -> dict[str, Any]:
+    return {key.upper(): value for key, value in values.items() if value is not None}
+
+
+def _resolve_or_exit(overrides: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return config.resolve(overrides)
+    except config.ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@click.group(help="Mötesplats: the activity board of the village meeting place.")
+def main() -> None:
+    pass
+
+
+@main.command(epilog=_settings_epilog())
+@_flag_options
+def serve(**flags: Any) -> None:
+    """Serve the board with waitress (loads the demo week into an empty store)."""
+    from waitress import serve as waitress_serve
+
+    from kiosk import create_app
+    from kiosk.store import StoreError
+
+    settings = _resolve_or_exit(_overrides(flags))
+    setup_logging(settings["LOG_LEVEL"])
+    try:
+        app = create_app(settings)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    shown = "localhost" if settings["HOST"] in ("0.0.0.0", "::") else settings["HOST"]
+    log.info(
+        "Mötesplats is serving on http://%s:%d/ (data in %s)",
+        shown, settings["PORT"], settings["DATA_DIR"],
+    )
+    try:
+        waitress_serve(
+            app,
+            host=settings["HOST"],
+            port=settings["PORT"],
+            threads=settings["THREADS"],
+            ident="motesplats",
+            max_request_body_size=settings["MAX_BODY_BYTES"],
+            clear_untrusted_proxy_headers=True,
+            channel_timeout=30,
+        )
+    except OSError as exc:
+        raise click.ClickException(
+            f"could not listen on {settings['HOST']}:{settings['PORT']}: {exc.strerror}. "
+            "Is another Mötesplats already running? Choose another port with --port."
+        ) from exc
+
+
+@main.command()
+@click.option("--data-dir", default=None, help="Data folder [env MOTESPLATS_DATA_DIR].")
+def demo(data_dir: str | None) -> None:
+    """Load (or refresh) the demo week. Never touches activities you created."""
+    from kiosk import demo as demo_data
+    from kiosk.store import StoreError, open_store
+
+    settings = _resolve_or_exit(_overrides({"data_dir": data_dir}))
+    setup_logging(settings["LOG_LEVEL"])
+    try:
+        store = open_store(settings["DATA_DIR"])
+    except StoreError as exc:
+        raise click.ClickException(f"{exc}. Stop the server first, then run this again.") from exc
+    try:
+        now = datetime.now(UTC).astimezone(ZoneInfo(settings["TIMEZONE"]))
+        count = demo_data.load(store, now)
+    finally:
+        store.close()
+    click.echo(f"Loaded the demo week: {count} activities into {settings['DATA_DIR']}")
+
+
+@main.command()
+@click.option("--data-dir", default=None, help="Data folder [env MOTESPLATS_DATA_DIR].")
+def backup(data_dir: str | None) -> None:
+    """Write a backup of everything into the data folder's backups/."""
+    from kiosk.store import StoreError, open_store
+
+    settings = _resolve_or_exit(_overrides({"data_dir": data_dir}))
+    try:
+        store = open_store(settings["DATA_DIR"], backup_keep=settings["BACKUP_KEEP"])
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        click.echo(f"Backup written: {store.backup()}")
+    finally:
+        store.close()

@@ -1,0 +1,292 @@
+"""The data model, documented in one place: activity, place, organiser, site settings.
+
+Owns the shape of every stored document and its conversion to and from plain JSON. Holds
+no I/O: the store persists documents, `recurrence` expands series, views present them.
+
+Time: instants are stored in UTC (`"2026-11-24T15:30:00Z"`) together with the IANA time
+zone the activity was planned in (`tz`, default Europe/Stockholm). A series follows RFC 5545:
+`rrule` is an RRULE value (`FREQ=WEEKLY;BYDAY=TU;UNTIL=20270601T000000Z`) applied to the
+local wall-clock time of `start`, so a 16:30 session stays 16:30 across daylight-saving
+changes. An occurrence is named by its *recurrence id*, the UTC instant it was originally
+planned for (`20261124T153000Z`, iCalendar's RECURRENCE-ID). `exdates` removes occurrences
+outright (EXDATE); `overrides` changes single occurrences (moved, cancelled, with a note).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+# Who an activity is for. The order is the order shown on the board.
+AUDIENCES: tuple[str, ...] = (
+    "everyone",
+    "women",
+    "men",
+    "youth",
+    "children",
+    "families",
+    "asylum_seekers",
+    "seniors",
+)
+STATUSES: tuple[str, ...] = ("scheduled", "cancelled", "changed")
+DEFAULT_TZ = "Europe/Stockholm"
+RECURRENCE_ID_FORMAT = "%Y%m%dT%H%M%SZ"
+
+Texts = dict[str, str]  # language code -> text
+
+
+def new_uid() -> str:
+    """A stable, globally unique id that doubles as the iCalendar UID."""
+    return f"{uuid.uuid4()}@motesplats"
+
+
+def utc_iso(moment: datetime) -> str:
+    """An aware datetime as a UTC ISO string with a Z."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: a time zone is required")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"time without zone: {text!r}")
+    return moment.astimezone(UTC)
+
+
+def recurrence_id(original_start: datetime) -> str:
+    """The name of an occurrence: its originally planned instant in UTC."""
+    return original_start.astimezone(UTC).strftime(RECURRENCE_ID_FORMAT)
+
+
+def parse_recurrence_id(text: str) -> datetime:
+    return datetime.strptime(text, RECURRENCE_ID_FORMAT).replace(tzinfo=UTC)
+
+
+@dataclass
+class SignupSettings:
+    """Whether people sign up, how many places there are, and how (free text per language)."""
+
+    required: bool = False
+    capacity: int | None = None
+    how: Texts = field(default_factory=dict)
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any] | None) -> SignupSettings:
+        doc = doc or {}
+        return cls(bool(doc.get("required")), doc.get("capacity"), dict(doc.get("how") or {}))
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"required": self.required, "capacity": self.capacity, "how": self.how}
+
+
+@dataclass
+class Override:
+    """A change to one occurrence of a series: new times, a status, a note."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    status: str = "changed"
+    note: Texts = field(default_factory=dict)
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Override:
+        return cls(
+            parse_utc(doc["start"]) if doc.get("start") else None,
+            parse_utc(doc["end"]) if doc.get("end") else None,
+            doc.get("status", "changed"),
+            dict(doc.get("note") or {}),
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "start": utc_iso(self.start) if self.start else None,
+            "end": utc_iso(self.end) if self.end else None,
+            "status": self.status,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Activity:
+    """Something that happens, once or as a series. Stored in the table `activities`."""
+
+    id: str
+    title: Texts
+    start: datetime
+    end: datetime
+    tz: str = DEFAULT_TZ
+    description: Texts = field(default_factory=dict)
+    rrule: str | None = None
+    exdates: list[str] = field(default_factory=list)
+    overrides: dict[str, Override] = field(default_factory=dict)
+    place_id: str | None = None
+    organiser_id: str | None = None
+    audiences: list[str] = field(default_factory=lambda: ["everyone"])
+    languages: list[str] = field(default_factory=lambda: ["sv"])
+    cost_sek: int = 0
+    childcare: bool = False
+    signup: SignupSettings = field(default_factory=SignupSettings)
+    status: str = "scheduled"
+    status_note: Texts = field(default_factory=dict)
+    updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    version: int = 1
+    source: str = "local"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    @property
+    def is_free(self) -> bool:
+        return self.cost_sek == 0
+
+    def problems(self) -> list[str]:
+        """What is wrong with this activity, as field: reason strings (empty when valid)."""
+        found = []
+        if not any(t.strip() for t in self.title.values()):
+            found.append("title: a title is required in at least one language")
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            found.append("start: times need a time zone")
+        elif self.end <= self.start:
+            found.append("end: the end must be after the start")
+        try:
+            ZoneInfo(self.tz)
+        except (ValueError, KeyError):
+            found.append(f"tz: unknown time zone {self.tz!r}")
+        if self.rrule:
+            try:
+                rrulestr(self.rrule, dtstart=self.start.astimezone(ZoneInfo(self.tz)))
+            except (ValueError, KeyError, TypeError) as exc:
+                found.append(f"rrule: {exc}")
+        for key in [*self.exdates, *self.overrides]:
+            try:
+                parse_recurrence_id(key)
+            except ValueError:
+                found.append(f"exdates: bad recurrence id {key!r}")
+        found += [f"audiences: unknown {a!r}" for a in self.audiences if a not in AUDIENCES]
+        if self.status not in STATUSES:
+            found.append(f"status: unknown {self.status!r}")
+        if self.cost_sek < 0:
+            found.append("cost_sek: cannot be negative")
+        if self.signup.capacity is not None and self.signup.capacity < 1:
+            found.append("signup.capacity: must be 1 or more")
+        return found
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Activity:
+        return cls(
+            id=doc["id"],
+            title=dict(doc.get("title") or {}),
+            description=dict(doc.get("description") or {}),
+            start=parse_utc(doc["start"]),
+            end=parse_utc(doc["end"]),
+            tz=doc.get("tz", DEFAULT_TZ),
+            rrule=doc.get("rrule") or None,
+            exdates=list(doc.get("exdates") or []),
+            overrides={k: Override.from_doc(v) for k, v in (doc.get("overrides") or {}).items()},
+            place_id=doc.get("place_id"),
+            organiser_id=doc.get("organiser_id"),
+            audiences=list(doc.get("audiences") or ["everyone"]),
+            languages=list(doc.get("languages") or []),
+            cost_sek=int(doc.get("cost_sek") or 0),
+            childcare=bool(doc.get("childcare")),
+            signup=SignupSettings.from_doc(doc.get("signup")),
+            status=doc.get("status", "scheduled"),
+            status_note=dict(doc.get("status_note") or {}),
+            updated_at=parse_utc(doc["updated_at"]) if doc.get("updated_at") else datetime.now(UTC),
+            version=int(doc.get("version") or 1),
+            source=doc.get("source", "local"),
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "start": utc_iso(self.start),
+            "end": utc_iso(self.end),
+            "tz": self.tz,
+            "rrule": self.rrule,
+            "exdates": self.exdates,
+            "overrides": {k: v.to_doc() for k, v in self.overrides.items()},
+            "place_id": self.place_id,
+            "organiser_id": self.organiser_id,
+            "audiences": self.audiences,
+            "languages": self.languages,
+            "cost_sek": self.cost_sek,
+            "childcare": self.childcare,
+            "signup": self.signup.to_doc(),
+            "status": self.status,
+            "status_note": self.status_note,
+            "updated_at": utc_iso(self.updated_at),
+            "version": self.version,
+            "source": self.source,
+        }
+
+
+@dataclass
+class Place:
+    """Where things happen. Stored in the table `places`."""
+
+    id: str
+    name: str
+    address: str = ""
+    room: str = ""
+    map_url: str = ""
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Place:
+        return cls(doc["id"], doc.get("name", ""), doc.get("address", ""), doc.get("room", ""),
+                   doc.get("map_url", ""))
+
+    def to_doc(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Organiser:
+    """An association or office that runs activities. Stored in the table `organisers`."""
+
+    id: str
+    name: str
+    about: Texts = field(default_factory=dict)
+    contact_name: str = ""
+    phone: str = ""
+    web: str = ""
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Organiser:
+        return cls(doc["id"], doc.get("name", ""), dict(doc.get("about") or {}),
+                   doc.get("contact_name", ""), doc.get("phone", ""), doc.get("web", ""))
+
+    def to_doc(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class SiteSettings:
+    """The meeting place this board stands in. One document `site` in the table `settings`.
+
+    `opening_hours` is a list of `[weekday, "HH:MM", "HH:MM"]`, weekday 0 = Monday.
+    """
+
+    name: str = "Mötesplats"
+    municipality: str = ""
+    opening_hours: list[list[Any]] = field(default_factory=list)
+    id: str = "site"
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any] | None) -> SiteSettings:
+        if not doc:
+            return cls()
+        return cls(doc.get("name", "Mötesplats"), doc.get("municipality", ""),
+                   list(doc.get("opening_hours") or []))
+
+    def to_doc(self) -> dict[str, Any]:
+        return dict(self.__dict__)

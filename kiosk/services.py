@@ -1,0 +1,64 @@
+"""The per-application objects: the open store, its parsed catalogue, the page cache, the clock.
+
+Owns opening the store when the app is created (and seeding the demo week into an empty
+store), closing it at exit, and handing these objects to views through small accessors, the
+way flaskr's `db.py` hands out its connection. Views never open a store themselves.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+from kiosk import demo
+from kiosk.agenda import Catalogue
+from kiosk.page_cache import PageCache
+from kiosk.store import Store, open_store
+
+log = logging.getLogger("motesplats")
+EXTENSION = "motesplats"
+
+
+@dataclass
+class Services:
+    store: Store
+    catalogue: Catalogue
+    pages: PageCache
+    clock: Callable[[], datetime]
+    zone: ZoneInfo
+
+    def now(self) -> datetime:
+        """The current time in the municipality's zone."""
+        return self.clock().astimezone(self.zone)
+
+
+def init_app(app: Flask) -> None:
+    cfg = app.config
+    store = cfg.get("STORE") or open_store(
+        cfg["DATA_DIR"],
+        backup_keep=cfg["BACKUP_KEEP"],
+        backup_interval=timedelta(minutes=cfg["BACKUP_INTERVAL_MINUTES"]),
+        compact_min_bytes=cfg["COMPACT_MIN_BYTES"],
+    )
+    clock = cfg.get("CLOCK") or (lambda: datetime.now(UTC))
+    services = Services(store, Catalogue(store), PageCache(), clock, ZoneInfo(cfg["TIMEZONE"]))
+    app.extensions[EXTENSION] = services
+    if cfg["DEMO_ON_EMPTY"] and store.is_empty():
+        count = demo.load(store, services.now())
+        log.info("the store was empty: loaded the demo week (%d activities)", count)
+    if "STORE" not in cfg:
+        atexit.register(store.close)
+
+    @app.context_processor
+    def common_context() -> dict[str, object]:
+        return {"site": services.catalogue.snapshot().site, "now": services.now()}
+
+
+def get() -> Services:
+    return current_app.extensions[EXTENSION]
