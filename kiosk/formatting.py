@@ -14,7 +14,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from kiosk.i18n import SPOKEN_NAMES, current_language, pick_text
+from kiosk.i18n import BY_CODE, SOURCE_LANGUAGE, SPOKEN_NAMES, current_language, pick_text
 from kiosk.labels import AUDIENCE_LABELS, STATUS_LABELS
 
 
@@ -60,12 +60,25 @@ def localised(texts: Mapping[str, str]) -> Markup:
     """
     lang = current_language().code
     text, fell_back = pick_text(texts, lang)
-    html = Markup('<bdi lang="{}">{}</bdi>').format(
-        "sv" if fell_back else lang.replace("_", "-"), text
+    shown_in = SOURCE_LANGUAGE if fell_back else lang
+    html = Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(
+        shown_in.replace("_", "-"), BY_CODE[shown_in].direction if shown_in in BY_CODE else "auto",
+        text,
     )
     if fell_back:
-        html += Markup(' <span class="fallback">{}</span>').format(_("(på svenska)"))
+        html += Markup(' <bdi class="fallback">{}</bdi>').format(_("(på svenska)"))
     return html
+
+
+def spoken_list(codes: list[str]) -> Markup:
+    """Spoken languages, each isolated in its own direction, separated outside the isolation."""
+    items = [
+        Markup('<bdi class="spoken" lang="{}">{}</bdi>').format(
+            code.replace("_", "-"), SPOKEN_NAMES.get(code, code)
+        )
+        for code in codes
+    ]
+    return Markup('<span class="sep"> · </span>').join(items)
 
 
 def init_app(app: Flask) -> None:
@@ -76,5 +89,5 @@ def init_app(app: Flask) -> None:
         day_heading=day_heading,
         audience_label=lambda code: AUDIENCE_LABELS.get(code, code),
         status_label=lambda code: STATUS_LABELS.get(code, code),
-        spoken_name=lambda code: SPOKEN_NAMES.get(code, code),
+        spoken_list=spoken_list,
     )
