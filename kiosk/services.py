@@ -61,4 +61,9 @@ def init_app(app: Flask) -> None:
 
 
 def get() -> Services:
+    """The services of the app handling the current request."""
     return current_app.extensions[EXTENSION]
+
+
+def get_for(app: Flask) -> Services:
+    return app.extensions[EXTENSION]

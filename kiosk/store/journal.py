@@ -217,6 +217,12 @@ class JournalStore(Store):
                 old.unlink(missing_ok=True)
             return path
 
+    def compact(self) -> None:
+        """Rewrite the data file now and empty the journal (normally done automatically)."""
+        with self._lock:
+            self._check_open()
+            self._compact()
+
     def list_backups(self) -> list[Path]:
         """Backups, newest first."""
         names = [p for p in self.backup_dir.iterdir() if BACKUP_PATTERN.match(p.name)]
