@@ -15,6 +15,8 @@ from functools import cache
 from babel import Locale
 from flask import Flask, current_app, g, request
 from flask_babel import Babel
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import dump_cookie
 
 LANG_COOKIE = "lang"
 
@@ -71,16 +73,41 @@ def normalise(code: str | None) -> str | None:
     return base if base in BY_CODE and base != "fa" else None
 
 
-def select_locale() -> str:
-    """The locale for this request (flask-babel's selector)."""
-    chosen = normalise(request.args.get("lang")) or normalise(request.cookies.get(LANG_COOKIE))
+def choose_locale(
+    query_lang: str | None, cookie_lang: str | None, accept: LanguageAccept, default: str
+) -> str:
+    """`?lang=` first, then the remembered cookie, then the browser's languages, then default.
+
+    Pure, so the page cache in front of Flask chooses exactly as Flask does.
+    """
+    chosen = normalise(query_lang) or normalise(cookie_lang)
     if chosen:
         return chosen
-    for code, _quality in request.accept_languages:
+    for code, _quality in accept:
         found = normalise(code)
         if found:
             return found
-    return current_app.config["DEFAULT_LOCALE"]
+    return default
+
+
+def cookie_to_set(query_lang: str | None, cookie_lang: str | None) -> str | None:
+    """The language to remember in the cookie, if `?lang=` chose a new one."""
+    chosen = normalise(query_lang)
+    return chosen if chosen and chosen != cookie_lang else None
+
+
+def lang_cookie_header(code: str) -> str:
+    return dump_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", path="/")
+
+
+def select_locale() -> str:
+    """The locale for this request (flask-babel's selector)."""
+    return choose_locale(
+        request.args.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        request.accept_languages,
+        current_app.config["DEFAULT_LOCALE"],
+    )
 
 
 def current_language() -> Language:
@@ -111,9 +138,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def remember_choice(response):  # type: ignore[no-untyped-def]
-        chosen = normalise(request.args.get("lang"))
-        if chosen and chosen != request.cookies.get(LANG_COOKIE):
-            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+        chosen = cookie_to_set(request.args.get("lang"), request.cookies.get(LANG_COOKIE))
+        if chosen:
+            response.headers.add("Set-Cookie", lang_cookie_header(chosen))
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
         return response

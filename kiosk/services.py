@@ -1,8 +1,9 @@
 """The per-application objects: the open store, its parsed catalogue, the page cache, the clock.
 
 Owns opening the store when the app is created (and seeding the demo week into an empty
-store), closing it at exit, and handing these objects to views through small accessors, the
-way flaskr's `db.py` hands out its connection. Views never open a store themselves.
+store), closing it at exit, putting the page cache in front of the app, and handing these
+objects to views through small accessors, the way flaskr's `db.py` hands out its
+connection. Views never open a store themselves.
 """
 
 from __future__ import annotations
@@ -47,7 +48,14 @@ def init_app(app: Flask) -> None:
         compact_min_bytes=cfg["COMPACT_MIN_BYTES"],
     )
     clock = cfg.get("CLOCK") or (lambda: datetime.now(UTC))
-    services = Services(store, Catalogue(store), PageCache(), clock, ZoneInfo(cfg["TIMEZONE"]))
+    zone = ZoneInfo(cfg["TIMEZONE"])
+    pages = PageCache(
+        app.wsgi_app,
+        key_parts=lambda: (clock().astimezone(zone).date(), store.version),
+        default_locale=cfg["DEFAULT_LOCALE"],
+    )
+    app.wsgi_app = pages  # type: ignore[method-assign]
+    services = Services(store, Catalogue(store), pages, clock, zone)
     app.extensions[EXTENSION] = services
     if cfg["DEMO_ON_EMPTY"] and store.is_empty():
         count = demo.load(store, services.now())

@@ -1,0 +1,10 @@
+"""Run every benchmark: `.venv/bin/python -m bench [--quick]`."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import board
+
+if __name__ == "__main__":
+    board.main(sys.argv[1:])

@@ -1,0 +1,28 @@
+"""The ceiling of this stack: waitress serving fixed bytes from a bare WSGI callable.
+
+Run as `python -m bench.bare_wsgi BODY_FILE PORT THREADS`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from waitress import serve
+
+
+def main() -> None:
+    body_file, port, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    with open(body_file, "rb") as f:
+        body = f.read()
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))]
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        start_response("200 OK", headers)
+        return [body]
+
+    serve(app, host="127.0.0.1", port=port, threads=threads, ident="motesplats",
+          channel_timeout=30, _quiet=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""The real console script: `motesplats serve` in a subprocess, over real HTTP."""
+
+from __future__ import annotations
+
+import subprocess
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import VENV_BIN, free_port, start_server, stop_server, wait_for_http
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def test_serve_shows_the_demo_week_on_first_start(tmp_path: Path) -> None:
+    port = free_port()
+    proc = start_server(tmp_path / "data", port)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/api/board-version", proc)
+        html = fetch(f"http://127.0.0.1:{port}/?lang=sv")
+        for title in ("Mötesplats Götene", "After School Club", "Språkcafé", "Kvinnofrukost",
+                      "Förskolelek", "Simning för kvinnor"):
+            assert title in html, title
+        assert "Cykelkurs" in fetch(f"http://127.0.0.1:{port}/api/activities")
+    finally:
+        log = stop_server(proc)
+    assert "loaded the demo week" in log
+    assert (tmp_path / "data" / "motesplats.json").exists()
+
+
+def test_server_starts_from_backup_when_the_data_file_is_garbage(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    port = free_port()
+    proc = start_server(data, port)
+    wait_for_http(f"http://127.0.0.1:{port}/", proc)
+    stop_server(proc)
+    (data / "motesplats.json").write_bytes(b'{"activities/03": {"1": {"id": "demo-spr')
+
+    proc = start_server(data, port)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", proc)
+        assert "Språkcafé" in fetch(f"http://127.0.0.1:{port}/?lang=sv")
+    finally:
+        log = stop_server(proc)
+    assert "damaged" in log and "started from backup" in log
+    assert "loaded the demo week" not in log.split("started from backup")[1]
+    aside = list(data.glob("motesplats.json.damaged-*"))
+    assert len(aside) == 1 and aside[0].read_bytes().startswith(b'{"activities/03"')
+
+
+def test_second_server_on_the_same_data_folder_explains_itself(tmp_path: Path) -> None:
+    port = free_port()
+    proc = start_server(tmp_path / "data", port)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", proc)
+        second = start_server(tmp_path / "data", free_port())
+        _, err = second.communicate(timeout=30)
+        assert second.returncode != 0
+        assert b"already using the data folder" in err and b"Traceback" not in err
+    finally:
+        stop_server(proc)
+
+
+def test_demo_command_loads_into_an_empty_folder(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(VENV_BIN / "motesplats"), "demo", "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "13 activities" in result.stdout
+
+
+def test_serve_help_lists_every_setting() -> None:
+    result = subprocess.run([str(VENV_BIN / "motesplats"), "serve", "--help"],
+                            capture_output=True, text=True, timeout=60)
+    assert "--port" in result.stdout and "MOTESPLATS_TIMEZONE" in result.stdout

@@ -1,0 +1,36 @@
+"""The settings table: defaults, environment, overrides, clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk import config
+
+
+def test_defaults() -> None:
+    values = config.resolve({}, environ={})
+    assert values["PORT"] == 8080 and values["HOST"] == "0.0.0.0"
+    assert values["TIMEZONE"] == "Europe/Stockholm" and values["DEFAULT_LOCALE"] == "sv"
+
+
+def test_environment_then_overrides() -> None:
+    env = {"MOTESPLATS_PORT": "9000", "MOTESPLATS_DEMO_ON_EMPTY": "no"}
+    values = config.resolve({"THREADS": "4"}, environ=env)
+    assert values["PORT"] == 9000 and values["DEMO_ON_EMPTY"] is False and values["THREADS"] == 4
+
+
+@pytest.mark.parametrize(
+    "env", [{"MOTESPLATS_PORT": "eighty"}, {"MOTESPLATS_TIMEZONE": "Mars/Olympus"},
+            {"MOTESPLATS_THREADS": "0"}]
+)
+def test_bad_values_name_the_setting(env: dict[str, str]) -> None:
+    with pytest.raises(config.ConfigError, match=next(iter(env))):
+        config.resolve({}, environ=env)
+
+
+def test_readme_documents_every_setting() -> None:
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    for setting in config.SETTINGS:
+        assert setting.env in readme, setting.env

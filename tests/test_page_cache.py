@@ -1,0 +1,60 @@
+"""The page cache in front of Flask: hits skip rendering, yet answers match Flask's own."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kiosk import services
+
+
+def test_hit_serves_the_same_bytes_and_headers_as_the_render(app: Flask,
+                                                             client: FlaskClient) -> None:
+    pages = services.get_for(app).pages
+    first = client.get("/?lang=sv")
+    misses = pages.misses
+    second = client.get("/?lang=sv")
+    assert pages.misses == misses and pages.hits >= 1
+    assert first.data == second.data and first.headers["ETag"] == second.headers["ETag"]
+    for header in ("Content-Security-Policy", "Vary", "Content-Type"):
+        assert first.headers[header] == second.headers[header]
+
+
+def test_language_cookie_is_set_on_hits_too(client: FlaskClient) -> None:
+    client.get("/?lang=ar")  # renders and caches
+    fresh = client.application.test_client()
+    response = fresh.get("/?lang=ar")  # a hit, for a browser without the cookie
+    assert "lang=ar" in response.headers["Set-Cookie"]
+    assert fresh.get("/?lang=ar").headers.get("Set-Cookie") is None  # already remembered
+
+
+def test_cookie_and_accept_language_choose_the_cached_page(client: FlaskClient) -> None:
+    fresh = client.application.test_client()
+    fresh.set_cookie("lang", "fa_AF")
+    assert 'lang="fa-AF"' in fresh.get("/").get_data(as_text=True)
+    assert 'lang="so"' in client.application.test_client().get(
+        "/", headers={"Accept-Language": "so"}).get_data(as_text=True)
+
+
+def test_head_and_errors_pass_through(client: FlaskClient) -> None:
+    head = client.head("/")
+    assert head.status_code == 200 and head.data == b""
+    assert client.get("/a/does-not-exist").status_code == 404
+    assert client.get("/a/does-not-exist").status_code == 404  # errors are never cached
+
+
+def test_new_day_renders_a_new_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from kiosk import create_app
+    from tests.conftest import FIXED_NOW
+
+    now = [FIXED_NOW]
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "CLOCK": lambda: now[0]})
+    client = app.test_client()
+    tuesday = client.get("/?lang=sv").get_data(as_text=True)
+    now[0] = FIXED_NOW + timedelta(days=1)
+    wednesday = client.get("/?lang=sv").get_data(as_text=True)
+    assert "After School Club" in tuesday.split('id="week-heading"')[0]
+    assert "Språkträning i byahuset" in wednesday.split('id="week-heading"')[0]
+    services.get_for(app).store.close()
