@@ -20,8 +20,15 @@ def main() -> None:
         start_response("200 OK", headers)
         return [body]
 
-    serve(app, host="127.0.0.1", port=port, threads=threads, ident="motesplats",
-          channel_timeout=30, _quiet=True)
+    serve(
+        app,
+        host="127.0.0.1",
+        port=port,
+        threads=threads,
+        ident="motesplats",
+        channel_timeout=30,
+        _quiet=True,
+    )
 
 
 if __name__ == "__main__":

@@ -74,8 +74,9 @@ def load(port: int, path: str, seconds: float, headers: dict[str, str] | None = 
         cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{int(seconds)}s"]
         for k, v in headers.items():
             cmd += ["-H", f"{k}: {v}"]
-        out = subprocess.run([*cmd, f"http://127.0.0.1:{port}{path}"], capture_output=True,
-                             text=True, check=True).stdout
+        out = subprocess.run(
+            [*cmd, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+        ).stdout
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         if errors:
             raise SystemExit(f"{errors.group(1)} error responses:\n{out}")
@@ -90,9 +91,20 @@ def bench_throughput(seconds: float) -> dict[str, float | int | str]:
     board_port, bare_port = free_port(), free_port()
     env = {**os.environ, "MOTESPLATS_LOG_LEVEL": "ERROR"}
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "motesplats"), "serve", "--host", "127.0.0.1",
-         "--port", str(board_port), "--threads", str(THREADS), "--data-dir", str(tmp / "data")],
-        env=env, cwd=REPO,
+        [
+            str(Path(sys.executable).parent / "motesplats"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(board_port),
+            "--threads",
+            str(THREADS),
+            "--data-dir",
+            str(tmp / "data"),
+        ],
+        env=env,
+        cwd=REPO,
     )
     bare = None
     try:
@@ -102,8 +114,15 @@ def bench_throughput(seconds: float) -> dict[str, float | int | str]:
             etag = response.headers["ETag"]
         (tmp / "body.html").write_bytes(body)
         bare = subprocess.Popen(
-            [sys.executable, "-m", "bench.bare_wsgi", str(tmp / "body.html"), str(bare_port),
-             str(THREADS)], cwd=REPO,
+            [
+                sys.executable,
+                "-m",
+                "bench.bare_wsgi",
+                str(tmp / "body.html"),
+                str(bare_port),
+                str(THREADS),
+            ],
+            cwd=REPO,
         )
         wait_for(f"http://127.0.0.1:{bare_port}/")
         load(board_port, "/", 2)  # warm up
@@ -186,27 +205,37 @@ def main(argv: list[str]) -> None:
     quick = "--quick" in argv
     seconds = 3 if quick else 10
     sizes = [1000, 10000] if quick else [1000, 10000, 50000]
-    print(f"Mötesplats board benchmark ({os.cpu_count()} cores, {THREADS} waitress threads, "
-          f"{CONNECTIONS} connections, {seconds} s per run)")
+    print(
+        f"Mötesplats board benchmark ({os.cpu_count()} cores, {THREADS} waitress threads, "
+        f"{CONNECTIONS} connections, {seconds} s per run)"
+    )
     throughput = bench_throughput(seconds)
     print(f"  body of /                 {throughput['body_bytes']:>8} bytes")
     print(f"  bare WSGI ceiling         {throughput['bare_wsgi_rps']:>8} req/s")
-    print(f"  board /                   {throughput['board_rps']:>8} req/s  "
-          f"({throughput['board_to_bare_ratio']:.0%} of the ceiling; target ≥ 50%)")
+    print(
+        f"  board /                   {throughput['board_rps']:>8} req/s  "
+        f"({throughput['board_to_bare_ratio']:.0%} of the ceiling; target ≥ 50%)"
+    )
     print(f"  board / answered 304      {throughput['board_304_rps']:>8} req/s")
     writes = bench_write_cost(sizes)
     print("  one write (fsynced journal append; data-file rewrite amortised):")
     for size, row in writes.items():
-        print(f"    {int(size):>6} activities: append {row['append_median_ms']:.3f} ms "
-              f"(p95 {row['append_p95_ms']:.3f}), rewrite {row['rewrite_ms']} ms of a "
-              f"{row['data_file_mb']} MB file, amortised {row['amortised_ms']:.3f} ms")
+        print(
+            f"    {int(size):>6} activities: append {row['append_median_ms']:.3f} ms "
+            f"(p95 {row['append_p95_ms']:.3f}), rewrite {row['rewrite_ms']} ms of a "
+            f"{row['data_file_mb']} MB file, amortised {row['amortised_ms']:.3f} ms"
+        )
     first, last = writes[str(sizes[0])], writes[str(sizes[-1])]
     ratio = last["amortised_ms"] / first["amortised_ms"]
     print(f"  write cost {sizes[-1]} : {sizes[0]} = {ratio:.2f}x (target ≤ 3x)")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "quick": quick,
-              "throughput": throughput, "write_cost": writes,
-              "write_cost_ratio_last_to_first": round(ratio, 2)}
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "quick": quick,
+        "throughput": throughput,
+        "write_cost": writes,
+        "write_cost_ratio_last_to_first": round(ratio, 2),
+    }
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print(f"  written to {RESULTS / 'latest.json'}")
 

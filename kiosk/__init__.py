@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides settings (tests pass DATA_DIR, CLOCK, …)."""
-    from kiosk import api, board, config as settings, formatting, i18n, security, services
+    from kiosk import api, board, formatting, i18n, security, services
+    from kiosk import config as settings
 
     app = Flask(
         __name__,

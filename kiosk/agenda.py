@@ -102,8 +102,11 @@ def board_days(
     by_day: dict[date, list[Card]] = {}
     for occ in occurrences_between(snap, start, end, audience, place_id):
         by_day.setdefault(occ.start.date(), []).append(
-            Card(occ, snap.places.get(occ.activity.place_id or ""),
-                 snap.organisers.get(occ.activity.organiser_id or ""))
+            Card(
+                occ,
+                snap.places.get(occ.activity.place_id or ""),
+                snap.organisers.get(occ.activity.organiser_id or ""),
+            )
         )
     today = local_now.date()
     return [

@@ -49,9 +49,15 @@ def occurrence_json(occ: Occurrence, snap: Snapshot) -> dict[str, Any]:
         "description": act.description,
         "place": place.to_doc() if place else None,
         "organiser": (
-            {"id": org.id, "name": org.name, "contact_name": org.contact_name,
-             "phone": org.phone, "web": org.web}
-            if org else None
+            {
+                "id": org.id,
+                "name": org.name,
+                "contact_name": org.contact_name,
+                "phone": org.phone,
+                "web": org.web,
+            }
+            if org
+            else None
         ),
         "audiences": act.audiences,
         "languages": act.languages,

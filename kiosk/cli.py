@@ -80,7 +80,9 @@ def serve(**flags: Any) -> None:
     shown = "localhost" if settings["HOST"] in ("0.0.0.0", "::") else settings["HOST"]
     log.info(
         "Mötesplats is serving on http://%s:%d/ (data in %s)",
-        shown, settings["PORT"], settings["DATA_DIR"],
+        shown,
+        settings["PORT"],
+        settings["DATA_DIR"],
     )
     try:
         waitress_serve(

@@ -128,7 +128,10 @@ def resolve(
 
 def markdown_table() -> str:
     """The configuration table as Markdown, for the README."""
-    rows = ["| Setting | Environment variable | Flag | Default | What it does |", "|---|---|---|---|---|"]
+    rows = [
+        "| Setting | Environment variable | Flag | Default | What it does |",
+        "|---|---|---|---|---|",
+    ]
     for s in SETTINGS:
         rows.append(f"| {s.key} | `{s.env}` | {s.flag or ''} | `{s.default}` | {s.help} |")
     return "\n".join(rows)

@@ -62,7 +62,8 @@ def localised(texts: Mapping[str, str]) -> Markup:
     text, fell_back = pick_text(texts, lang)
     shown_in = SOURCE_LANGUAGE if fell_back else lang
     html = Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(
-        shown_in.replace("_", "-"), BY_CODE[shown_in].direction if shown_in in BY_CODE else "auto",
+        shown_in.replace("_", "-"),
+        BY_CODE[shown_in].direction if shown_in in BY_CODE else "auto",
         text,
     )
     if fell_back:

@@ -242,8 +242,13 @@ class Place:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Place:
-        return cls(doc["id"], doc.get("name", ""), doc.get("address", ""), doc.get("room", ""),
-                   doc.get("map_url", ""))
+        return cls(
+            doc["id"],
+            doc.get("name", ""),
+            doc.get("address", ""),
+            doc.get("room", ""),
+            doc.get("map_url", ""),
+        )
 
     def to_doc(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -262,8 +267,14 @@ class Organiser:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Organiser:
-        return cls(doc["id"], doc.get("name", ""), dict(doc.get("about") or {}),
-                   doc.get("contact_name", ""), doc.get("phone", ""), doc.get("web", ""))
+        return cls(
+            doc["id"],
+            doc.get("name", ""),
+            dict(doc.get("about") or {}),
+            doc.get("contact_name", ""),
+            doc.get("phone", ""),
+            doc.get("web", ""),
+        )
 
     def to_doc(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -285,8 +296,11 @@ class SiteSettings:
     def from_doc(cls, doc: dict[str, Any] | None) -> SiteSettings:
         if not doc:
             return cls()
-        return cls(doc.get("name", "Mötesplats"), doc.get("municipality", ""),
-                   list(doc.get("opening_hours") or []))
+        return cls(
+            doc.get("name", "Mötesplats"),
+            doc.get("municipality", ""),
+            list(doc.get("opening_hours") or []),
+        )
 
     def to_doc(self) -> dict[str, Any]:
         return dict(self.__dict__)

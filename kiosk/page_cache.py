@@ -69,8 +69,12 @@ class PageCache:
             parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept),
             self.default_locale,
         )
-        key = (path, tuple(sorted((k, v) for k, v in query if k != "lang")), locale,
-               self.key_parts())
+        key = (
+            path,
+            tuple(sorted((k, v) for k, v in query if k != "lang")),
+            locale,
+            self.key_parts(),
+        )
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:

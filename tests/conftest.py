@@ -28,8 +28,9 @@ VENV_BIN = Path(sys.executable).parent
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"),
-                      "CLOCK": lambda: FIXED_NOW})
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "CLOCK": lambda: FIXED_NOW}
+    )
     yield app
     services.get_for(app).store.close()
 
@@ -63,9 +64,21 @@ def start_server(data_dir: Path, port: int, *extra: str) -> subprocess.Popen:
     """Run the real console script `motesplats serve` in a subprocess."""
     env = {**os.environ, "MOTESPLATS_LOG_LEVEL": "INFO"}
     return subprocess.Popen(
-        [str(VENV_BIN / "motesplats"), "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--data-dir", str(data_dir), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO,
+        [
+            str(VENV_BIN / "motesplats"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=REPO,
     )
 
 

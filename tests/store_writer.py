@@ -17,8 +17,9 @@ from kiosk.store import open_store
 
 def main() -> None:
     data_dir, round_no, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    store = open_store(data_dir, compact_min_bytes=16 * 1024,
-                       backup_interval=timedelta(seconds=0.2), backup_keep=3)
+    store = open_store(
+        data_dir, compact_min_bytes=16 * 1024, backup_interval=timedelta(seconds=0.2), backup_keep=3
+    )
     if store.count("ballast") == 0:
         # A few MB, like a real municipality's data, so rewrites take long enough to be hit.
         store.put_many("ballast", [{"id": f"b{k}", "text": "å" * 1000} for k in range(2500)])
@@ -34,8 +35,15 @@ def main() -> None:
             print(f"ack batch r{round_no}-b{i} {i}", flush=True)
         else:
             doc_id = f"r{round_no}-{i}"
-            store.put("activities", {"id": doc_id, "n": i, "title": {"sv": "Språkcafé"},
-                                     "pad": "x" * rng.randint(10, 400)})
+            store.put(
+                "activities",
+                {
+                    "id": doc_id,
+                    "n": i,
+                    "title": {"sv": "Språkcafé"},
+                    "pad": "x" * rng.randint(10, 400),
+                },
+            )
             print(f"ack put {doc_id} {i}", flush=True)
         if i % 50 == 49:
             print("compacting", flush=True)  # lets the parent aim a kill at the rewrite

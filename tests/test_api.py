@@ -24,7 +24,12 @@ def test_explicit_range_expands_series(client: FlaskClient) -> None:
     data = client.get("/api/activities?from=2026-12-01&to=2026-12-31").get_json()
     club = [o for o in data["occurrences"] if o["activity_id"] == "demo-laxhjalp@motesplats"]
     assert [o["start"][:10] for o in club] == [
-        "2026-12-01", "2026-12-08", "2026-12-15", "2026-12-22", "2026-12-29"]
+        "2026-12-01",
+        "2026-12-08",
+        "2026-12-15",
+        "2026-12-22",
+        "2026-12-29",
+    ]
 
 
 def test_cancelled_occurrence_has_its_status(client: FlaskClient) -> None:

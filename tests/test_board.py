@@ -16,9 +16,17 @@ def test_board_shows_today_and_the_week_of_the_demo(client: FlaskClient) -> None
     today = html.split('id="week-heading"')[0]
     assert "After School Club" in today  # Tuesdays 16:30, and the fixed clock is a Tuesday
     assert "16:30–19:00" in today
-    for title in ("Språkcafé", "Kvinnofrukost", "Simning för kvinnor", "Förskolelek",
-                  "Fotbollscup för unga", "Informationskväll: bank och försäkring",
-                  "Körkortsteori", "Cykelkurs för kvinnor", "Datorkurs på kvällen"):
+    for title in (
+        "Språkcafé",
+        "Kvinnofrukost",
+        "Simning för kvinnor",
+        "Förskolelek",
+        "Fotbollscup för unga",
+        "Informationskväll: bank och försäkring",
+        "Körkortsteori",
+        "Cykelkurs för kvinnor",
+        "Datorkurs på kvällen",
+    ):
         assert title in html, title
     assert "Mötesplats Götene" in html
     assert "10:00–18:00" in html  # opening hours today
@@ -36,8 +44,12 @@ def test_cancelled_and_changed_occurrences_are_marked(client: FlaskClient) -> No
 
 def test_cards_show_audience_language_cost_childcare_and_signup(client: FlaskClient) -> None:
     html = client.get("/?lang=sv").get_data(as_text=True)
-    swim = re.search(r'<article class="card[^"]*"[^>]*>(?:(?!</article>).)*Simning för kvinnor'
-                     r'(?:(?!</article>).)*</article>', html, re.S).group(0)
+    swim = re.search(
+        r'<article class="card[^"]*"[^>]*>(?:(?!</article>).)*Simning för kvinnor'
+        r"(?:(?!</article>).)*</article>",
+        html,
+        re.S,
+    ).group(0)
     assert "icon-women" in swim and "Kvinnor" in swim
     assert "العربية" in swim and "Soomaali" in swim
     assert "20 kr" in swim and "Barnpassning" in swim and "20 platser" in swim
@@ -96,8 +108,11 @@ def test_a_change_shows_at_once(app: Flask, client: FlaskClient) -> None:
     svc.store.put("activities", activity.to_doc())
     response = client.get("/?lang=sv", headers={"If-None-Match": etag})
     assert response.status_code == 200
-    card = re.search(r'<article class="card status-cancelled"(?:(?!</article>).)*Språkcafé',
-                     response.get_data(as_text=True), re.S)
+    card = re.search(
+        r'<article class="card status-cancelled"(?:(?!</article>).)*Språkcafé',
+        response.get_data(as_text=True),
+        re.S,
+    )
     assert card is not None
 
 

@@ -20,8 +20,14 @@ def test_serve_shows_the_demo_week_on_first_start(tmp_path: Path) -> None:
     try:
         wait_for_http(f"http://127.0.0.1:{port}/api/board-version", proc)
         html = fetch(f"http://127.0.0.1:{port}/?lang=sv")
-        for title in ("Mötesplats Götene", "After School Club", "Språkcafé", "Kvinnofrukost",
-                      "Förskolelek", "Simning för kvinnor"):
+        for title in (
+            "Mötesplats Götene",
+            "After School Club",
+            "Språkcafé",
+            "Kvinnofrukost",
+            "Förskolelek",
+            "Simning för kvinnor",
+        ):
             assert title in html, title
         assert "Cykelkurs" in fetch(f"http://127.0.0.1:{port}/api/activities")
     finally:
@@ -66,13 +72,19 @@ def test_second_server_on_the_same_data_folder_explains_itself(tmp_path: Path) -
 def test_demo_command_loads_into_an_empty_folder(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(VENV_BIN / "motesplats"), "demo", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "13 activities" in result.stdout
 
 
 def test_serve_help_lists_every_setting() -> None:
-    result = subprocess.run([str(VENV_BIN / "motesplats"), "serve", "--help"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(VENV_BIN / "motesplats"), "serve", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "--port" in result.stdout and "MOTESPLATS_TIMEZONE" in result.stdout

@@ -20,8 +20,12 @@ def test_environment_then_overrides() -> None:
 
 
 @pytest.mark.parametrize(
-    "env", [{"MOTESPLATS_PORT": "eighty"}, {"MOTESPLATS_TIMEZONE": "Mars/Olympus"},
-            {"MOTESPLATS_THREADS": "0"}]
+    "env",
+    [
+        {"MOTESPLATS_PORT": "eighty"},
+        {"MOTESPLATS_TIMEZONE": "Mars/Olympus"},
+        {"MOTESPLATS_THREADS": "0"},
+    ],
 )
 def test_bad_values_name_the_setting(env: dict[str, str]) -> None:
     with pytest.raises(config.ConfigError, match=next(iter(env))):

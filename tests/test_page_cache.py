@@ -8,8 +8,9 @@ from flask.testing import FlaskClient
 from kiosk import services
 
 
-def test_hit_serves_the_same_bytes_and_headers_as_the_render(app: Flask,
-                                                             client: FlaskClient) -> None:
+def test_hit_serves_the_same_bytes_and_headers_as_the_render(
+    app: Flask, client: FlaskClient
+) -> None:
     pages = services.get_for(app).pages
     first = client.get("/?lang=sv")
     misses = pages.misses
@@ -33,7 +34,8 @@ def test_cookie_and_accept_language_choose_the_cached_page(client: FlaskClient) 
     fresh.set_cookie("lang", "fa_AF")
     assert 'lang="fa-AF"' in fresh.get("/").get_data(as_text=True)
     assert 'lang="so"' in client.application.test_client().get(
-        "/", headers={"Accept-Language": "so"}).get_data(as_text=True)
+        "/", headers={"Accept-Language": "so"}
+    ).get_data(as_text=True)
 
 
 def test_head_and_errors_pass_through(client: FlaskClient) -> None:

@@ -193,8 +193,10 @@ def test_damage_in_the_middle_of_the_journal_keeps_what_came_before(tmp_path: Pa
     store = open_store(tmp_path)
     store.close()
     journal = tmp_path / "motesplats.journal"
-    lines = [json.dumps({"seq": 2 + i, "op": "put", "table": "places", "docs": [{"id": f"p{i}"}]})
-             for i in range(3)]
+    lines = [
+        json.dumps({"seq": 2 + i, "op": "put", "table": "places", "docs": [{"id": f"p{i}"}]})
+        for i in range(3)
+    ]
     journal.write_text(lines[0] + "\nGARBAGE\n" + lines[2] + "\n")
     store = open_store(tmp_path)
     assert [d["id"] for d in store.all("places")] == ["p0"]

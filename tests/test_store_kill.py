@@ -3,8 +3,8 @@
 50 rounds (MOTESPLATS_KILL_ROUNDS) of up to 500 writes each, in one data folder, so later
 rounds also recover from the crashes of earlier ones. Half the kills land at a random
 acknowledged write, half inside a random rewrite of the data file (a non-atomic rewrite
-is caught this way; random timing alone hits its ~2 ms window too rarely). The store must always open, report no
-damage, and hold every write acknowledged before each kill.
+is caught this way; random timing alone hits its ~2 ms window too rarely). The store must
+always open, report no damage, and hold every write acknowledged before each kill.
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ def test_sigkill_during_writes_never_loses_an_acknowledged_write(tmp_path: Path)
     killed_mid_run = 0
     for round_no in range(ROUNDS):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.store_writer", str(tmp_path), str(round_no),
-             str(WRITES)],
-            stdout=subprocess.PIPE, cwd=REPO, text=True,
+            [sys.executable, "-m", "tests.store_writer", str(tmp_path), str(round_no), str(WRITES)],
+            stdout=subprocess.PIPE,
+            cwd=REPO,
+            text=True,
         )
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"

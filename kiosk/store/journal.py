@@ -245,9 +245,7 @@ class JournalStore(Store):
             self._check_open()
             seq = self._seq + 1
             try:
-                line = json.dumps(
-                    {"seq": seq, **record}, ensure_ascii=False, separators=(",", ":")
-                )
+                line = json.dumps({"seq": seq, **record}, ensure_ascii=False, separators=(",", ":"))
             except (TypeError, ValueError) as exc:
                 raise StoreError(f"document is not plain JSON: {exc}") from exc
             self._append((line + "\n").encode("utf-8"))
@@ -280,7 +278,9 @@ class JournalStore(Store):
             try:
                 self._compact()
             except OSError as exc:
-                log.error("could not rewrite the data file (the journal keeps every change): %s", exc)
+                log.error(
+                    "could not rewrite the data file (the journal keeps every change): %s", exc
+                )
         if time.monotonic() - self._last_backup > self._backup_interval:
             try:
                 self.backup()
