@@ -5,12 +5,14 @@ Run as `python -m bench.bare_wsgi BODY_FILE PORT THREADS`.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from waitress import serve
 
 
 def main() -> None:
+    logging.getLogger("waitress").setLevel(logging.ERROR)  # queue-depth notes are expected
     body_file, port, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     with open(body_file, "rb") as f:
         body = f.read()
