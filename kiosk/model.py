@@ -14,8 +14,9 @@ outright (EXDATE); `overrides` changes single occurrences (moved, cancelled, wit
 
 from __future__ import annotations
 
+import copy
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -230,8 +231,20 @@ class Activity:
         }
 
 
+class PlainRecord:
+    """A flat record stored as-is; missing keys take the defaults, unknown keys are ignored."""
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any] | None) -> Any:
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: copy.deepcopy(v) for k, v in (doc or {}).items() if k in names})
+
+    def to_doc(self) -> dict[str, Any]:
+        return copy.deepcopy(self.__dict__)
+
+
 @dataclass
-class Place:
+class Place(PlainRecord):
     """Where things happen. Stored in the table `places`."""
 
     id: str
@@ -240,22 +253,9 @@ class Place:
     room: str = ""
     map_url: str = ""
 
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Place:
-        return cls(
-            doc["id"],
-            doc.get("name", ""),
-            doc.get("address", ""),
-            doc.get("room", ""),
-            doc.get("map_url", ""),
-        )
-
-    def to_doc(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
 
 @dataclass
-class Organiser:
+class Organiser(PlainRecord):
     """An association or office that runs activities. Stored in the table `organisers`."""
 
     id: str
@@ -265,23 +265,9 @@ class Organiser:
     phone: str = ""
     web: str = ""
 
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Organiser:
-        return cls(
-            doc["id"],
-            doc.get("name", ""),
-            dict(doc.get("about") or {}),
-            doc.get("contact_name", ""),
-            doc.get("phone", ""),
-            doc.get("web", ""),
-        )
-
-    def to_doc(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
 
 @dataclass
-class SiteSettings:
+class SiteSettings(PlainRecord):
     """The meeting place this board stands in. One document `site` in the table `settings`.
 
     `opening_hours` is a list of `[weekday, "HH:MM", "HH:MM"]`, weekday 0 = Monday.
@@ -291,16 +277,3 @@ class SiteSettings:
     municipality: str = ""
     opening_hours: list[list[Any]] = field(default_factory=list)
     id: str = "site"
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any] | None) -> SiteSettings:
-        if not doc:
-            return cls()
-        return cls(
-            doc.get("name", "Mötesplats"),
-            doc.get("municipality", ""),
-            list(doc.get("opening_hours") or []),
-        )
-
-    def to_doc(self) -> dict[str, Any]:
-        return dict(self.__dict__)
