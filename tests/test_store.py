@@ -244,3 +244,18 @@ def test_write_cost_does_not_grow_with_the_table(tmp_path: Path) -> None:
     line = store.journal_path.read_bytes()[size_before:]
     assert line.count(b"\n") == 1 and len(line) < 200
     store.close()
+
+
+def test_last_change_is_kept_across_restarts(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    assert store.last_change is None
+    store.put("places", {"id": "p"})
+    first = store.last_change
+    assert first is not None and first.tzinfo is not None
+    store.close()
+    store = open_store(tmp_path)  # from the journal
+    assert store.last_change == first
+    store.close()
+    store = open_store(tmp_path)  # from the compacted data file
+    assert store.last_change == first
+    store.close()

@@ -29,6 +29,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,11 @@ class Store(ABC):
     @abstractmethod
     def version(self) -> int:
         """A number that changes on every acknowledged write (for caches and ETags)."""
+
+    @property
+    @abstractmethod
+    def last_change(self) -> datetime | None:
+        """When the last acknowledged write happened (UTC), or None for a store never written."""
 
     @abstractmethod
     def lock(self) -> AbstractContextManager[Any]:

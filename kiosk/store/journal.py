@@ -70,6 +70,9 @@ TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 FORMAT = 1
 
 
+Loaded = tuple[dict[str, dict[str, Document]], int, datetime | None]
+
+
 class DamagedFile(Exception):
     """A data file cannot be read as a Mötesplats snapshot."""
 
@@ -86,8 +89,8 @@ def _replace_with(new: Document) -> Callable[[dict], None]:
     return transform
 
 
-def read_snapshot(path: Path) -> tuple[dict[str, dict[str, Document]], int]:
-    """Parse and check a snapshot file; return (TinyDB tables, sequence number)."""
+def read_snapshot(path: Path) -> tuple[dict[str, dict[str, Document]], int, datetime | None]:
+    """Parse and check a snapshot file; return (TinyDB tables, sequence, last change)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -109,7 +112,13 @@ def read_snapshot(path: Path) -> tuple[dict[str, dict[str, Document]], int]:
         for key, doc in table.items():
             if not key.isdigit() or not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
                 raise DamagedFile(f"table {name!r} has a malformed document {key!r}")
-    return data, meta["seq"]
+    try:
+        last_change = (
+            datetime.fromisoformat(meta["last_change"]) if meta.get("last_change") else None
+        )
+    except (TypeError, ValueError):
+        last_change = None
+    return data, meta["seq"], last_change
 
 
 class JournalStore(Store):
@@ -137,6 +146,7 @@ class JournalStore(Store):
         self._db = TinyDB(storage=MemoryStorage)
         self._index: dict[str, dict[str, tuple[str, int]]] = {}
         self._seq = 0
+        self._last_change: datetime | None = None
         self._journal_fd: int | None = None
         self._journal_bytes = 0
         self._snapshot_bytes = 0
@@ -156,6 +166,10 @@ class JournalStore(Store):
     @property
     def version(self) -> int:
         return self._seq
+
+    @property
+    def last_change(self) -> datetime | None:
+        return self._last_change
 
     def lock(self) -> AbstractContextManager[Any]:
         return self._lock
@@ -244,12 +258,18 @@ class JournalStore(Store):
         with self._lock:
             self._check_open()
             seq = self._seq + 1
+            at = datetime.now(UTC).replace(microsecond=0)
             try:
-                line = json.dumps({"seq": seq, **record}, ensure_ascii=False, separators=(",", ":"))
+                line = json.dumps(
+                    {"seq": seq, "at": at.isoformat(timespec="seconds"), **record},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                )
             except (TypeError, ValueError) as exc:
                 raise StoreError(f"document is not plain JSON: {exc}") from exc
             self._append((line + "\n").encode("utf-8"))
             self._seq = seq
+            self._last_change = at
             # Apply the parsed line, so memory holds exactly what the disk holds and no
             # caller keeps a reference into the store.
             self._apply(json.loads(line))
@@ -299,7 +319,14 @@ class JournalStore(Store):
         self._journal_bytes = 0
 
     def _serialize(self) -> bytes:
-        meta = {"1": {"seq": self._seq, "format": FORMAT, "written_at": _now_iso()}}
+        meta = {
+            "1": {
+                "seq": self._seq,
+                "format": FORMAT,
+                "written_at": _now_iso(),
+                "last_change": self._last_change.isoformat() if self._last_change else None,
+            }
+        }
         tables = {name: t for name, t in self._db.storage.read().items() if t}
         tables[META_TABLE] = meta
         return json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -325,7 +352,9 @@ class JournalStore(Store):
         else:
             raise ValueError(f"unknown journal operation {record['op']!r}")
 
-    def _install(self, tables: dict[str, dict[str, Document]], seq: int) -> None:
+    def _install(
+        self, tables: dict[str, dict[str, Document]], seq: int, last_change: datetime | None
+    ) -> None:
         self._db.drop_tables()
         self._db.storage.write(tables)
         self._index = {}
@@ -335,15 +364,15 @@ class JournalStore(Store):
             for key, doc in docs.items():
                 ids[doc["id"]] = (name, int(key))
         self._seq = seq
+        self._last_change = last_change
 
     # ---- opening ---------------------------------------------------------------------
 
     def _load(self) -> None:
-        tables: dict[str, dict[str, Document]] = {}
-        seq = 0
+        loaded: Loaded = ({}, 0, None)
         if self.snapshot_path.exists():
             try:
-                tables, seq = read_snapshot(self.snapshot_path)
+                loaded = read_snapshot(self.snapshot_path)
                 self._snapshot_bytes = self.snapshot_path.stat().st_size
             except DamagedFile as exc:
                 aside = move_aside(self.snapshot_path)
@@ -352,25 +381,25 @@ class JournalStore(Store):
                     f"the data file was damaged ({exc}); it was moved aside to {aside.name} "
                     "and left untouched",
                 )
-                tables, seq = self._newest_good_backup()
+                loaded = self._newest_good_backup()
         elif self.list_backups():
             self._note(logging.ERROR, "the data file is missing although backups exist")
-            tables, seq = self._newest_good_backup()
-        self._install(tables, seq)
+            loaded = self._newest_good_backup()
+        self._install(*loaded)
         self._replay_journal()
         self._compact()
 
-    def _newest_good_backup(self) -> tuple[dict[str, dict[str, Document]], int]:
+    def _newest_good_backup(self) -> Loaded:
         for path in self.list_backups():
             try:
-                tables, seq = read_snapshot(path)
+                loaded = read_snapshot(path)
             except DamagedFile as exc:
                 self._note(logging.ERROR, f"backup {path.name} is damaged too ({exc})")
                 continue
-            self._note(logging.WARNING, f"started from backup {path.name} (sequence {seq})")
-            return tables, seq
+            self._note(logging.WARNING, f"started from backup {path.name} (sequence {loaded[1]})")
+            return loaded
         self._note(logging.ERROR, "no good backup was found; starting with an empty store")
-        return {}, 0
+        return {}, 0, None
 
     def _replay_journal(self) -> None:
         if not self.journal_path.exists():
@@ -395,6 +424,8 @@ class JournalStore(Store):
                         "changes between them are lost",
                     )
                 self._apply(record)
+                if record.get("at"):
+                    self._last_change = datetime.fromisoformat(record["at"])
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 if number == len(lines) - 1 and tail:
                     self._note(
