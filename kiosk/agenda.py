@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from kiosk.i18n import LANGUAGES
 from kiosk.model import Activity, Organiser, Place, SiteSettings
 from kiosk.recurrence import Occurrence, expand, expand_all, next_days
 from kiosk.store import Store
@@ -72,20 +73,45 @@ class Day:
     cards: list[Card]
 
 
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the viewer narrowed the board to. Empty = everything."""
+
+    audience: str | None = None  # activities for everyone always match
+    speaks: str | None = None  # a language spoken at the activity
+    free_only: bool = False
+    childcare_only: bool = False
+    place_id: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self != BoardFilter()
+
+    def matches(self, activity: Activity) -> bool:
+        return (
+            (
+                self.audience is None
+                or self.audience in activity.audiences
+                or "everyone" in activity.audiences
+            )
+            and (self.speaks is None or self.speaks in activity.languages)
+            and (not self.free_only or activity.is_free)
+            and (not self.childcare_only or activity.childcare)
+            and (self.place_id is None or activity.place_id == self.place_id)
+        )
+
+
+def spoken_languages(snap: Snapshot) -> list[str]:
+    """Languages spoken at some activity, the UI languages first in their bar order."""
+    found = {code for a in snap.activities.values() for code in a.languages}
+    ordered = [lang.code for lang in LANGUAGES if lang.code in found]
+    return ordered + sorted(found - set(ordered))
+
+
 def occurrences_between(
-    snap: Snapshot,
-    start: datetime,
-    end: datetime,
-    audience: str | None = None,
-    place_id: str | None = None,
+    snap: Snapshot, start: datetime, end: datetime, chosen: BoardFilter = BoardFilter()
 ) -> list[Occurrence]:
-    chosen = [
-        a
-        for a in snap.activities.values()
-        if (audience is None or audience in a.audiences or "everyone" in a.audiences)
-        and (place_id is None or a.place_id == place_id)
-    ]
-    return expand_all(chosen, start, end)
+    return expand_all([a for a in snap.activities.values() if chosen.matches(a)], start, end)
 
 
 def board_days(
@@ -93,14 +119,13 @@ def board_days(
     now: datetime,
     zone: ZoneInfo,
     days: int = 7,
-    audience: str | None = None,
-    place_id: str | None = None,
+    chosen: BoardFilter = BoardFilter(),
 ) -> list[Day]:
     """Today and the next `days - 1` days, each with its occurrences (empty days kept)."""
     local_now = now.astimezone(zone)
     start, end = next_days(local_now, days)
     by_day: dict[date, list[Card]] = {}
-    for occ in occurrences_between(snap, start, end, audience, place_id):
+    for occ in occurrences_between(snap, start, end, chosen):
         by_day.setdefault(occ.start.date(), []).append(
             Card(
                 occ,

@@ -13,7 +13,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from kiosk import services
-from kiosk.agenda import Snapshot, occurrences_between
+from kiosk.agenda import BoardFilter, Snapshot, occurrences_between
 from kiosk.model import AUDIENCES
 from kiosk.recurrence import Occurrence
 
@@ -90,7 +90,8 @@ def activities():  # type: ignore[no-untyped-def]
     snap = svc.catalogue.snapshot()
     start = datetime.combine(first, datetime.min.time(), svc.zone)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), svc.zone)
-    found = occurrences_between(snap, start, end, audience, request.args.get("place") or None)
+    chosen = BoardFilter(audience=audience, place_id=request.args.get("place") or None)
+    found = occurrences_between(snap, start, end, chosen)
     return jsonify(
         {
             "from": first.isoformat(),

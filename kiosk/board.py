@@ -7,7 +7,9 @@ signups' names.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from collections.abc import Mapping
+
+from flask import Blueprint, abort, render_template, request, url_for
 
 from kiosk import agenda, services
 from kiosk.model import AUDIENCES
@@ -15,23 +17,55 @@ from kiosk.model import AUDIENCES
 bp = Blueprint("board", __name__)
 
 
+FILTER_ARGS = {
+    "audience": "for",
+    "speaks": "speaks",
+    "free_only": "free",
+    "childcare_only": "childcare",
+    "place_id": "place",
+}
+
+
+def filter_from_args(args: Mapping[str, str], snap: agenda.Snapshot) -> agenda.BoardFilter:
+    """The board filter in the query string; unknown values are ignored, never an error."""
+    audience = args.get("for")
+    speaks = args.get("speaks")
+    place_id = args.get("place")
+    return agenda.BoardFilter(
+        audience=audience if audience in AUDIENCES else None,
+        speaks=speaks if speaks in agenda.spoken_languages(snap) else None,
+        free_only=args.get("free") == "1",
+        childcare_only=args.get("childcare") == "1",
+        place_id=place_id if place_id in snap.places else None,
+    )
+
+
+def filter_url(chosen: agenda.BoardFilter, **changes: object) -> str:
+    """The board's URL with some filters changed (None/False removes one)."""
+    values = {**chosen.__dict__, **changes}
+    query = {
+        FILTER_ARGS[name]: ("1" if value is True else value)
+        for name, value in values.items()
+        if value not in (None, False)
+    }
+    return url_for("board.index", **query)
+
+
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
     svc = services.get()
     snap = svc.catalogue.snapshot()
-    audience = request.args.get("for")
-    audience = audience if audience in AUDIENCES else None
-    place_id = request.args.get("place")
-    place_id = place_id if place_id in snap.places else None
+    chosen = filter_from_args(request.args, snap)
     now = svc.now()
     return render_template(
         "board/index.html",
         site=snap.site,
-        days=agenda.board_days(snap, now, svc.zone, 7, audience, place_id),
+        days=agenda.board_days(snap, now, svc.zone, 7, chosen),
         hours_today=agenda.opening_hours_today(snap.site, now.date()),
-        audience=audience,
+        chosen=chosen,
+        filter_url=lambda **changes: filter_url(chosen, **changes),
         audiences=AUDIENCES,
-        place=snap.places.get(place_id or ""),
+        spoken=agenda.spoken_languages(snap),
         now=now,
     )
 

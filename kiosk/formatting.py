@@ -91,4 +91,5 @@ def init_app(app: Flask) -> None:
         audience_label=lambda code: AUDIENCE_LABELS.get(code, code),
         status_label=lambda code: STATUS_LABELS.get(code, code),
         spoken_list=spoken_list,
+        spoken_name=lambda code: SPOKEN_NAMES.get(code, code),
     )

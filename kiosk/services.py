@@ -65,7 +65,12 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def common_context() -> dict[str, object]:
-        return {"site": services.catalogue.snapshot().site, "now": services.now()}
+        changed = store.last_change
+        return {
+            "site": services.catalogue.snapshot().site,
+            "now": services.now(),
+            "last_change": changed.astimezone(zone) if changed else None,
+        }
 
 
 def get() -> Services:

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
@@ -55,6 +56,8 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> No
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
+        except urllib.error.HTTPError as exc:  # it answers, but with an error: say so now
+            raise AssertionError(f"{url} answered {exc.code}") from exc
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer within {timeout} s")

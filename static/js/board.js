@@ -1,14 +1,23 @@
-// Mötesplats board: the clock, dimming finished activities, reloading when the board
-// changes, and saying so when the server cannot be reached. No framework, no network
-// other than this server.
+// Mötesplats board: the clock, dimming finished activities, updating the board in place
+// when its data changes, saying so when the server cannot be reached, and on the kiosk
+// itself: back to the home board after a while without a touch, no text selection, no
+// zoom, no context menu. No framework, no network other than this server.
 (function () {
   "use strict";
-  var clock = document.querySelector("[data-clock]");
-  var offline = document.querySelector("[data-offline]");
-  var offlineSince = document.querySelector("[data-offline-since]");
-  var lang = document.documentElement.lang || "sv";
+  var html = document.documentElement;
+  var body = document.body;
+  var lang = html.lang || "sv";
   var version = null;
-  var lostAt = null;
+
+  // The kiosk is the browser on the server's own screen (issue: localhost), or any browser
+  // told so once with ?kiosk=1 (undone with ?kiosk=0).
+  var params = new URLSearchParams(location.search);
+  try {
+    if (params.get("kiosk") === "1") localStorage.setItem("motesplats-kiosk", "1");
+    if (params.get("kiosk") === "0") localStorage.removeItem("motesplats-kiosk");
+  } catch (e) { /* storage may be off */ }
+  var kiosk = location.hostname === "localhost" || location.hostname === "127.0.0.1" ||
+    (function () { try { return localStorage.getItem("motesplats-kiosk") === "1"; } catch (e) { return false; } })();
 
   function hhmm(date) {
     try {
@@ -20,33 +29,73 @@
 
   function tick() {
     var now = new Date();
+    var clock = document.querySelector("[data-clock]");
     if (clock) clock.textContent = hhmm(now);
     document.querySelectorAll(".card[data-end]").forEach(function (card) {
       card.classList.toggle("ended", new Date(card.getAttribute("data-end")) < now);
     });
   }
 
+  // Replace the parts of the page that carry data, without a reload flash.
+  function refresh() {
+    return fetch(location.href, { cache: "no-cache", credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (text) {
+        var fresh = new DOMParser().parseFromString(text, "text/html");
+        ["main", ".filters", "[data-offline]"].forEach(function (selector) {
+          var old = document.querySelector(selector);
+          var replacement = fresh.querySelector(selector);
+          if (old && replacement) old.replaceWith(replacement);
+        });
+        tick();
+      });
+  }
+
+  function setOffline(isOffline) {
+    var banner = document.querySelector("[data-offline]");
+    if (banner) banner.hidden = !isOffline;
+  }
+
   function poll() {
     fetch("/api/board-version", { cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) {
-        if (lostAt) { lostAt = null; offline.hidden = true; }
-        if (version && data.version !== version) { location.reload(); }
+        setOffline(false);
+        var changed = version && data.version !== version;
         version = data.version;
+        if (changed) return refresh();
       })
-      .catch(function () {
-        if (!lostAt) {
-          lostAt = new Date();
-          offlineSince.textContent = hhmm(lostAt);
-        }
-        offline.hidden = false;
-      });
+      .catch(function () { setOffline(true); });
+  }
+
+  function startKiosk() {
+    html.classList.add("kiosk");
+    var viewport = document.querySelector('meta[name="viewport"]');
+    if (viewport) viewport.content = "width=device-width, initial-scale=1, maximum-scale=1, user-scalable=no";
+    document.addEventListener("contextmenu", function (e) { e.preventDefault(); });
+    var idleMs = (parseInt(body.getAttribute("data-idle"), 10) || 90) * 1000;
+    var home = body.getAttribute("data-home") || "/";
+    var timer = null;
+    function atHome() { return location.pathname + location.search === home; }
+    function arm() {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (atHome()) { window.scrollTo(0, 0); var m = document.querySelector("main"); if (m) m.scrollTop = 0; arm(); }
+        else location.assign(home);
+      }, idleMs);
+    }
+    ["pointerdown", "touchstart", "keydown", "wheel"].forEach(function (name) {
+      document.addEventListener(name, arm, { passive: true });
+    });
+    arm();
   }
 
   tick();
   setInterval(tick, 15000);
-  if (document.body.classList.contains("board")) {
+  if (kiosk) startKiosk();
+  if (body.classList.contains("board")) {
     poll();
     setInterval(poll, 30000);
   }
+  window.motesplats = { poll: poll, refresh: refresh, kiosk: kiosk };
 })();
