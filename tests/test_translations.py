@@ -22,9 +22,22 @@ def source_ids(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     """The msgids in the code and templates right now (not the committed .pot)."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k", "_l",
-         "-o", str(pot), "--no-location", "--omit-header", "."],
-        cwd=REPO, check=True, capture_output=True,
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            "--no-location",
+            "--omit-header",
+            ".",
+        ],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
     )
     with open(pot, "rb") as f:
         return {m.id for m in read_po(f) if m.id}

@@ -7,21 +7,24 @@
   var html = document.documentElement;
   var body = document.body;
   var lang = html.lang || "sv";
+  var zone = body.getAttribute("data-tz") || undefined;  // the municipality's, not the device's
   var version = null;
 
-  // The kiosk is the browser on the server's own screen (issue: localhost), or any browser
-  // told so once with ?kiosk=1 (undone with ?kiosk=0).
+  // The kiosk is the browser on the server's own screen, which opens http://localhost:8080/,
+  // or any browser told so once with ?kiosk=1 (undone with ?kiosk=0). Phones reach the
+  // server by its LAN address or name and keep pinch zoom and text selection.
   var params = new URLSearchParams(location.search);
   try {
     if (params.get("kiosk") === "1") localStorage.setItem("motesplats-kiosk", "1");
     if (params.get("kiosk") === "0") localStorage.removeItem("motesplats-kiosk");
   } catch (e) { /* storage may be off */ }
-  var kiosk = location.hostname === "localhost" || location.hostname === "127.0.0.1" ||
+  var kiosk = location.hostname === "localhost" ||
     (function () { try { return localStorage.getItem("motesplats-kiosk") === "1"; } catch (e) { return false; } })();
 
   function hhmm(date) {
     try {
-      return date.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", hour12: false, numberingSystem: "latn" });
+      return date.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", hour12: false,
+        numberingSystem: "latn", timeZone: zone });
     } catch (e) {
       return ("0" + date.getHours()).slice(-2) + ":" + ("0" + date.getMinutes()).slice(-2);
     }
