@@ -78,8 +78,8 @@ def test_phone(browser, server_url: str, shot, lang: str) -> None:  # type: igno
 @pytest.mark.parametrize("lang", ["sv", "ar"])
 def test_detail_on_phone(browser, server_url: str, shot, lang: str) -> None:  # type: ignore[no-untyped-def]
     page = open_page(browser, f"{server_url}/?lang={lang}", PHONE)
-    page.locator(".card-link", has_text="مقهى اللغة" if lang == "ar" else "Språkcafé").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator(".card-link", has_text="مقهى اللغة" if lang == "ar" else "Språkcafé").click()
     assert "/a/demo-sprakcafe" in page.url
     shot(page, f"detail-390x844-{lang}", full_page=True)
     assert no_horizontal_overflow(page)

@@ -69,30 +69,36 @@ def cards(page) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     )
 
 
+def tap(page, locator) -> None:  # type: ignore[no-untyped-def]
+    """Tap a link and wait until the page it opens has loaded."""
+    with page.expect_navigation():
+        locator.click()
+
+
 def test_filters_take_one_tap_and_clear(browser, server_url: str, shot) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport=KIOSK)
     page.goto(f"{server_url}/?lang=sv")
     everything = len(cards(page))
-    page.locator(".filters .chip", has_text="Kvinnor").click()
+    tap(page, page.locator(".filters .chip", has_text="Kvinnor"))
     shown = cards(page)
     assert 0 < len(shown) < everything
     assert all("women" in c["aud"].split() or "everyone" in c["aud"].split() for c in shown)
     assert not any("Fotbollscup" in c["text"] for c in shown)
     assert page.locator(".filters .chip.active").inner_text().strip().endswith("Kvinnor")
 
-    page.locator(".filters .chip", has_text="Med barnpassning").click()  # filters combine
+    tap(page, page.locator(".filters .chip", has_text="Med barnpassning"))  # filters combine
     shown = cards(page)
     assert shown and all(c["childcare"] == "true" for c in shown)
     assert all("women" in c["aud"] or "everyone" in c["aud"] for c in shown)
     shot(page, "kiosk-filtered-sv")
 
-    page.locator(".filters .chip.clear").click()
+    tap(page, page.locator(".filters .chip.clear"))
     assert len(cards(page)) == everything
     assert page.locator(".filters .chip.active").count() == 0
 
-    page.locator(".filters .chip[lang='ti']").click()
+    tap(page, page.locator(".filters .chip[lang='ti']"))
     assert all("ti" in c["langs"].split() for c in cards(page))
-    page.locator(".filters .chip", has_text="Bara gratis").click()
+    tap(page, page.locator(".filters .chip", has_text="Bara gratis"))
     assert all(c["free"] == "true" for c in cards(page))
     page.close()
 
