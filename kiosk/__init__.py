@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides settings (tests pass DATA_DIR, CLOCK, …)."""
-    from kiosk import api, board, formatting, i18n, security, services
+    from kiosk import api, board, csrf, formatting, i18n, organiser, security, services, signup
     from kiosk import config as settings
 
     app = Flask(
@@ -29,6 +29,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     services.init_app(app)
     i18n.init_app(app)
     formatting.init_app(app)
+    csrf.init_app(app)
     app.register_blueprint(board.bp)
+    app.register_blueprint(signup.bp)
+    app.register_blueprint(organiser.bp)
     app.register_blueprint(api.bp)
     return app

@@ -9,13 +9,15 @@ directly with a fixed clock.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.i18n import LANGUAGES
-from kiosk.model import Activity, Organiser, Place, SiteSettings
+from kiosk.model import Activity, Organiser, Place, SiteSettings, parse_recurrence_id
 from kiosk.recurrence import Occurrence, expand, expand_all, next_days
+from kiosk.signups import Counts
 from kiosk.store import Store
 
 
@@ -64,6 +66,28 @@ class Card:
     occurrence: Occurrence
     place: Place | None
     organiser: Organiser | None
+    counts: Counts | None = None  # places taken, for occurrences that take signups
+
+
+CountsFor = Callable[[Occurrence], "Counts | None"]
+
+
+def find_occurrence(snap: Snapshot, activity_id: str, rid: str) -> Occurrence | None:
+    """One occurrence by its recurrence id, wherever an override may have moved it."""
+    activity = snap.activities.get(activity_id)
+    if activity is None:
+        return None
+    try:
+        planned = parse_recurrence_id(rid)
+    except ValueError:
+        return None
+    override = activity.overrides.get(rid)
+    around = override.start if override and override.start else planned
+    day = timedelta(days=1)
+    for occ in expand(activity, around - day, around + day):
+        if occ.recurrence_id == rid:
+            return occ
+    return None
 
 
 @dataclass(frozen=True)
@@ -120,6 +144,7 @@ def board_days(
     zone: ZoneInfo,
     days: int = 7,
     chosen: BoardFilter = BoardFilter(),
+    counts_for: CountsFor | None = None,
 ) -> list[Day]:
     """Today and the next `days - 1` days, each with its occurrences (empty days kept)."""
     local_now = now.astimezone(zone)
@@ -131,6 +156,7 @@ def board_days(
                 occ,
                 snap.places.get(occ.activity.place_id or ""),
                 snap.organisers.get(occ.activity.organiser_id or ""),
+                counts_for(occ) if counts_for and occ.activity.signup.required else None,
             )
         )
     today = local_now.date()

@@ -60,7 +60,16 @@ def index():  # type: ignore[no-untyped-def]
     return render_template(
         "board/index.html",
         site=snap.site,
-        days=agenda.board_days(snap, now, svc.zone, 7, chosen),
+        days=agenda.board_days(
+            snap,
+            now,
+            svc.zone,
+            7,
+            chosen,
+            lambda occ: svc.signups.counts(
+                occ.activity.id, occ.recurrence_id, occ.activity.signup.capacity
+            ),
+        ),
         hours_today=agenda.opening_hours_today(snap.site, now.date()),
         chosen=chosen,
         filter_url=lambda **changes: filter_url(chosen, **changes),

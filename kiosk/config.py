@@ -93,6 +93,27 @@ SETTINGS: tuple[Setting, ...] = (
         "On the kiosk, return to the home board in the default language after this long "
         "without a touch.",
     ),
+    Setting(
+        "SIGNUP_RETENTION_DAYS",
+        _positive_int,
+        30,
+        "Days after an occurrence when signups' names and phones are erased (counts stay).",
+    ),
+    Setting(
+        "SIGNUP_MAX_PEOPLE", _positive_int, 10, "Most people (adults + children) in one signup."
+    ),
+    Setting(
+        "SIGNUP_RATE_LIMIT",
+        _positive_int,
+        10,
+        "Signups one phone (IP address) may send in 10 minutes; the kiosk itself is exempt.",
+    ),
+    Setting(
+        "ORGANISER_PIN",
+        str,
+        "",
+        "PIN that opens the signup lists for organisers (empty = lists closed).",
+    ),
     Setting("MAX_BODY_BYTES", _positive_int, 1024 * 1024, "Largest request body accepted."),
     Setting("LOG_LEVEL", str, "INFO", "DEBUG, INFO, WARNING or ERROR.", "--log-level"),
 )

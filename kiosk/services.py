@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import atexit
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +22,8 @@ from flask import Flask, current_app
 from kiosk import demo
 from kiosk.agenda import Catalogue
 from kiosk.page_cache import PageCache
+from kiosk.ratelimit import RateLimiter
+from kiosk.signups import SignupBook
 from kiosk.store import Store, open_store
 
 log = logging.getLogger("motesplats")
@@ -33,10 +37,29 @@ class Services:
     pages: PageCache
     clock: Callable[[], datetime]
     zone: ZoneInfo
+    signups: SignupBook
+    signup_limit: RateLimiter
+    retention: timedelta
 
     def now(self) -> datetime:
         """The current time in the municipality's zone."""
         return self.clock().astimezone(self.zone)
+
+    def purge_now(self) -> int:
+        """Erase expired personal data of signups; log how many (never whom)."""
+        erased = self.signups.purge(self.retention)
+        if erased:
+            log.info("erased names and phones of %d signup(s) past retention", erased)
+        return erased
+
+
+def _purge_hourly(services: Services) -> None:
+    while True:
+        time.sleep(3600)
+        try:
+            services.purge_now()
+        except Exception:  # keep purging next hour whatever happened
+            log.exception("purge failed")
 
 
 def init_app(app: Flask) -> None:
@@ -55,13 +78,25 @@ def init_app(app: Flask) -> None:
         default_locale=cfg["DEFAULT_LOCALE"],
     )
     app.wsgi_app = pages  # type: ignore[method-assign]
-    services = Services(store, Catalogue(store), pages, clock, zone)
+    services = Services(
+        store,
+        Catalogue(store),
+        pages,
+        clock,
+        zone,
+        SignupBook(store, clock),
+        RateLimiter(cfg["SIGNUP_RATE_LIMIT"], 600),
+        timedelta(days=cfg["SIGNUP_RETENTION_DAYS"]),
+    )
     app.extensions[EXTENSION] = services
     if cfg["DEMO_ON_EMPTY"] and store.is_empty():
         count = demo.load(store, services.now())
         log.info("the store was empty: loaded the demo week (%d activities)", count)
     if "STORE" not in cfg:
         atexit.register(store.close)
+    services.purge_now()
+    if not cfg.get("TESTING"):
+        threading.Thread(target=_purge_hourly, args=(services,), daemon=True, name="purge").start()
 
     @app.context_processor
     def common_context() -> dict[str, object]:

@@ -52,7 +52,8 @@ def test_cards_show_audience_language_cost_childcare_and_signup(client: FlaskCli
     ).group(0)
     assert "icon-women" in swim and "Kvinnor" in swim
     assert "العربية" in swim and "Soomaali" in swim
-    assert "20 kr" in swim and "Barnpassning" in swim and "20 platser" in swim
+    assert "20 kr" in swim and "Barnpassning" in swim and "20 platser kvar" in swim
+    assert "/qr/a/demo-simning-kvinnor@motesplats/" in swim  # the signup QR
     assert "demo-simhall" not in swim and "Götene simhall" in swim
 
 

@@ -93,6 +93,17 @@
     arm();
   }
 
+  // Number steppers on the signup form (big + and − for touch screens).
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-step]");
+    if (button) {
+      var input = document.getElementById(button.getAttribute("data-for"));
+      var next = (parseInt(input.value, 10) || 0) + parseInt(button.getAttribute("data-step"), 10);
+      input.value = Math.max(0, Math.min(next, parseInt(input.max, 10) || 99));
+    }
+    if (e.target.closest && e.target.closest("[data-print]")) window.print();
+  });
+
   tick();
   setInterval(tick, 15000);
   if (kiosk) startKiosk();

@@ -1,0 +1,45 @@
+"""The address phones should use to reach this server, for QR codes and shared links.
+
+Owns one decision: `PUBLIC_URL` when configured; otherwise the address the request came in
+on, except that the kiosk's own `localhost` is useless to a phone, so then this PC's LAN
+address is used instead.
+"""
+
+from __future__ import annotations
+
+import socket
+from functools import cache
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+@cache
+def lan_address() -> str | None:
+    """This PC's first non-loopback IPv4 address, as the system resolves its own name."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return None
+    for info in infos:
+        address = str(info[4][0])
+        if not address.startswith("127."):
+            return address
+    return None
+
+
+def base_url() -> str:
+    configured = current_app.config["PUBLIC_URL"]
+    if configured:
+        return configured.rstrip("/")
+    here = urlsplit(request.host_url)
+    lan = lan_address()
+    if here.hostname in LOOPBACK and lan:
+        return f"{here.scheme}://{lan}{f':{here.port}' if here.port else ''}"
+    return request.host_url.rstrip("/")
+
+
+def absolute(path: str) -> str:
+    return base_url() + path

@@ -1,0 +1,243 @@
+"""Signups to occurrences: places, the waitlist, private links, cancellation, attendance, purge.
+
+Owns the rules, with no HTTP: a party (adults + children) is confirmed while its people fit
+in the places left and nobody waits ahead of it, otherwise it joins the waitlist; a
+cancellation promotes waiting parties in order while they fit. Every change happens under
+the store's one lock, and a cancellation with its promotions is one atomic write.
+
+Personal data is minimal (a first name or nickname, an optional phone) and is erased
+`retention_days` after the occurrence ends; the counts (people, attended) stay for reports.
+The private link's secret is stored only as a SHA-256 hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kiosk.model import parse_utc, utc_iso
+from kiosk.recurrence import Occurrence
+from kiosk.store import Store
+
+TABLE = "signups"
+CODE_ALPHABET = "ACDEFHJKLMNPRTUVWXY34679"  # no look-alikes (0/O, 1/I, 2/Z, 5/S, 8/B)
+
+
+class SignupError(Exception):
+    """A signup action that cannot be done; `reason` names which (for the message)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Signup:
+    id: str
+    activity_id: str
+    recurrence_id: str
+    occurrence_end: datetime
+    adults: int
+    children: int
+    status: str  # confirmed / waitlisted / cancelled
+    code: str
+    token_hash: str
+    created_at: datetime
+    name: str | None = None
+    phone: str | None = None
+    language: str = "sv"
+    attended: bool = False
+    purged: bool = False
+    idempotency_key: str | None = None
+    history: list[str] = field(default_factory=list)
+
+    @property
+    def people(self) -> int:
+        return self.adults + self.children
+
+    @property
+    def occurrence_key(self) -> str:
+        return f"{self.activity_id}/{self.recurrence_id}"
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Signup:
+        values = dict(doc)
+        values["occurrence_end"] = parse_utc(doc["occurrence_end"])
+        values["created_at"] = parse_utc(doc["created_at"])
+        values["history"] = list(doc.get("history") or [])
+        return cls(**values)
+
+    def to_doc(self) -> dict[str, Any]:
+        doc = dict(self.__dict__)
+        doc["occurrence_end"] = utc_iso(self.occurrence_end)
+        doc["created_at"] = utc_iso(self.created_at)
+        return doc
+
+
+@dataclass(frozen=True)
+class Counts:
+    capacity: int | None
+    confirmed_people: int
+    waitlisted_people: int
+    waitlisted_parties: int
+
+    @property
+    def places_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - self.confirmed_people)
+
+    @property
+    def full(self) -> bool:
+        return self.capacity is not None and (self.places_left == 0 or self.waitlisted_parties > 0)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class SignupBook:
+    """All signups, with an in-memory index by occurrence. The only writer of `signups`."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.clock = clock
+        self._by_occurrence: dict[str, list[str]] = {}
+        with store.lock():
+            for doc in store.all(TABLE):
+                self._index(doc["id"], f"{doc['activity_id']}/{doc['recurrence_id']}")
+        for ids in self._by_occurrence.values():
+            ids.sort(key=lambda i: (self._doc(i)["created_at"], i))
+
+    def _index(self, signup_id: str, key: str) -> None:
+        self._by_occurrence.setdefault(key, []).append(signup_id)
+
+    def _doc(self, signup_id: str) -> dict[str, Any]:
+        doc = self.store.get(TABLE, signup_id)
+        assert doc is not None
+        return doc
+
+    def signups_for(self, activity_id: str, rid: str) -> list[Signup]:
+        """Signups of one occurrence, oldest first (cancelled ones included)."""
+        with self.store.lock():
+            ids = self._by_occurrence.get(f"{activity_id}/{rid}", [])
+            return [Signup.from_doc(self._doc(i)) for i in ids]
+
+    def counts(self, activity_id: str, rid: str, capacity: int | None) -> Counts:
+        with self.store.lock():
+            ids = self._by_occurrence.get(f"{activity_id}/{rid}", [])
+            docs = [self._doc(i) for i in ids]
+        confirmed = sum(d["adults"] + d["children"] for d in docs if d["status"] == "confirmed")
+        waiting = [d for d in docs if d["status"] == "waitlisted"]
+        return Counts(
+            capacity, confirmed, sum(d["adults"] + d["children"] for d in waiting), len(waiting)
+        )
+
+    def add(
+        self,
+        occurrence: Occurrence,
+        *,
+        name: str,
+        adults: int,
+        children: int,
+        phone: str | None,
+        language: str,
+        idempotency_key: str | None = None,
+    ) -> tuple[Signup, str]:
+        """Sign a party up; returns the signup and the secret of its private link."""
+        activity = occurrence.activity
+        if not activity.signup.required or occurrence.status == "cancelled":
+            raise SignupError("closed")
+        now = self.clock()
+        if occurrence.end.astimezone(UTC) <= now.astimezone(UTC):
+            raise SignupError("past")
+        secret = secrets.token_urlsafe(18)
+        with self.store.lock():
+            counts = self.counts(activity.id, occurrence.recurrence_id, activity.signup.capacity)
+            fits = counts.places_left is None or (
+                counts.waitlisted_parties == 0 and adults + children <= counts.places_left
+            )
+            signup = Signup(
+                id=uuid.uuid4().hex,
+                activity_id=activity.id,
+                recurrence_id=occurrence.recurrence_id,
+                occurrence_end=occurrence.end.astimezone(UTC),
+                adults=adults,
+                children=children,
+                status="confirmed" if fits else "waitlisted",
+                code="".join(secrets.choice(CODE_ALPHABET) for _ in range(5)),
+                token_hash=hash_secret(secret),
+                created_at=now.astimezone(UTC),
+                name=name,
+                phone=phone or None,
+                language=language,
+                idempotency_key=idempotency_key,
+                history=[f"{utc_iso(now)} {'confirmed' if fits else 'waitlisted'}"],
+            )
+            self.store.put(TABLE, signup.to_doc())
+            self._index(signup.id, signup.occurrence_key)
+        return signup, secret
+
+    def find(self, signup_id: str, secret: str) -> Signup:
+        """The signup behind a private link; SignupError('bad_token') if it does not match."""
+        doc = self.store.get(TABLE, signup_id) if len(signup_id) == 32 else None
+        if doc is None or not hmac.compare_digest(doc["token_hash"], hash_secret(secret)):
+            raise SignupError("bad_token")
+        return Signup.from_doc(doc)
+
+    def cancel(
+        self, signup_id: str, secret: str, capacity: int | None
+    ) -> tuple[Signup, list[Signup]]:
+        """Cancel through the private link; returns it and the parties promoted from waiting."""
+        with self.store.lock():
+            signup = self.find(signup_id, secret)
+            if signup.status == "cancelled":
+                raise SignupError("already_cancelled")
+            now = utc_iso(self.clock())
+            signup.status = "cancelled"
+            signup.history.append(f"{now} cancelled")
+            changed = [signup]
+            others = [
+                s
+                for s in self.signups_for(signup.activity_id, signup.recurrence_id)
+                if s.id != signup.id
+            ]
+            confirmed = sum(s.people for s in others if s.status == "confirmed")
+            promoted = []
+            for waiting in (s for s in others if s.status == "waitlisted"):
+                if capacity is not None and confirmed + waiting.people > capacity:
+                    break  # strictly in order: nobody jumps the queue
+                waiting.status = "confirmed"
+                waiting.history.append(f"{now} promoted")
+                confirmed += waiting.people
+                promoted.append(waiting)
+            changed += promoted
+            self.store.put_many(TABLE, [s.to_doc() for s in changed])
+        return signup, promoted
+
+    def mark_attended(self, signup_id: str, attended: bool) -> None:
+        with self.store.lock():
+            doc = self.store.get(TABLE, signup_id)
+            if doc is None:
+                raise SignupError("not_found")
+            if doc["attended"] != attended:
+                self.store.put(TABLE, {**doc, "attended": attended})
+
+    def purge(self, retention: timedelta) -> int:
+        """Erase names and phones of signups whose occurrence ended `retention` ago."""
+        cutoff = self.clock().astimezone(UTC) - retention
+        with self.store.lock():
+            expired = [
+                {**doc, "name": None, "phone": None, "purged": True, "idempotency_key": None}
+                for doc in self.store.all(TABLE)
+                if not doc["purged"] and parse_utc(doc["occurrence_end"]) < cutoff
+            ]
+            if expired:
+                self.store.put_many(TABLE, expired)
+        return len(expired)
