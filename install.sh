@@ -2,7 +2,7 @@
 # Install Mötesplats into ./.venv. Safe to run again (it only adds what is missing).
 #   ./install.sh          the server: venv, the project, compiled translations, data folder
 #   ./install.sh --dev    also the test tools: pytest, ruff, playwright, and (as root)
-#                         Debian's chromium for the browser tests and wrk for the benchmarks
+#                         Debian's chromium (browser tests), zbar-tools (QR decoding), wrk (benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -55,6 +55,7 @@ if [ "$DEV" = 1 ]; then
   need=()
   [ -x /usr/bin/chromium ] || need+=(chromium fonts-noto-core)
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
+  command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
   if [ "${#need[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "Installing ${need[*]} (browser tests and benchmarks)"

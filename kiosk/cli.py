@@ -26,6 +26,9 @@ def setup_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # waitress notes every queued request at WARNING; under a burst of phones that floods
+    # the journal while nothing is wrong.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 def _settings_epilog() -> str:
@@ -94,6 +97,7 @@ def serve(**flags: Any) -> None:
             max_request_body_size=settings["MAX_BODY_BYTES"],
             clear_untrusted_proxy_headers=True,
             channel_timeout=30,
+            connection_limit=settings["CONNECTION_LIMIT"],
         )
     except OSError as exc:
         raise click.ClickException(

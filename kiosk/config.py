@@ -60,6 +60,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", _positive_int, 8080, "TCP port of the board.", "--port"),
     Setting("THREADS", _positive_int, 8, "Waitress worker threads.", "--threads"),
     Setting(
+        "CONNECTION_LIMIT",
+        _positive_int,
+        400,
+        "Most open connections (a hall full of phones after an information evening).",
+    ),
+    Setting(
         "DATA_DIR", str, "data", "Folder for the data file, journal and backups.", "--data-dir"
     ),
     Setting(

@@ -51,8 +51,7 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> No
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stderr.read() if proc.stderr else b""
-            raise AssertionError(f"server exited with {proc.returncode}: {out!r}")
+            raise AssertionError(f"server exited with {proc.returncode}: {server_log(proc)}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -64,32 +63,41 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> No
 
 
 def start_server(data_dir: Path, port: int, *extra: str) -> subprocess.Popen:
-    """Run the real console script `motesplats serve` in a subprocess."""
+    """Run the real console script `motesplats serve` in a subprocess.
+
+    Its log goes to a file beside the data folder, not a pipe: a pipe nobody reads fills up
+    and blocks the server mid-request.
+    """
     env = {**os.environ, "MOTESPLATS_LOG_LEVEL": "INFO"}
-    return subprocess.Popen(
-        [
-            str(VENV_BIN / "motesplats"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-            *extra,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=REPO,
-    )
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    log = open(data_dir.parent / f"server-{port}.log", "ab")  # noqa: SIM115 - closed in stop
+    command = [
+        str(VENV_BIN / "motesplats"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        *extra,
+    ]
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+    proc.log_file = log  # type: ignore[attr-defined]
+    return proc
+
+
+def server_log(proc: subprocess.Popen) -> str:
+    return Path(proc.log_file.name).read_text("utf-8", "replace")  # type: ignore[attr-defined]
 
 
 def stop_server(proc: subprocess.Popen) -> str:
+    """Stop the server; return everything it logged."""
     proc.terminate()
     try:
-        _, err = proc.communicate(timeout=10)
+        proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
-        _, err = proc.communicate()
-    return err.decode("utf-8", "replace")
+        proc.wait()
+    proc.log_file.close()  # type: ignore[attr-defined]
+    return server_log(proc)

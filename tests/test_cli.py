@@ -62,9 +62,10 @@ def test_second_server_on_the_same_data_folder_explains_itself(tmp_path: Path) -
     try:
         wait_for_http(f"http://127.0.0.1:{port}/", proc)
         second = start_server(tmp_path / "data", free_port())
-        _, err = second.communicate(timeout=30)
+        second.wait(timeout=30)
+        err = stop_server(second)
         assert second.returncode != 0
-        assert b"already using the data folder" in err and b"Traceback" not in err
+        assert "already using the data folder" in err and "Traceback" not in err
     finally:
         stop_server(proc)
 

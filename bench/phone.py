@@ -1,0 +1,76 @@
+"""A phone signing up over real HTTP: load the form (cookie + CSRF token), then post it.
+
+Used by the signup benchmark and the burst test; standard library only, so it runs beside
+any server.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import re
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Result:
+    status: str  # confirmed / waitlisted / error
+    signup_url: str
+    seconds: float  # the POST alone, redirect included
+
+
+class Phone:
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        self.token = b""
+
+    def open_form(self, path: str) -> None:
+        with self.opener.open(self.base + path, timeout=30) as response:
+            found = TOKEN.search(response.read())
+        if not found:
+            raise RuntimeError(f"no signup form at {path}")
+        self.token = found.group(1)
+
+    def sign_up(self, path: str, name: str, adults: int = 1, children: int = 0) -> Result:
+        body = urllib.parse.urlencode(
+            {
+                "csrf_token": self.token.decode(),
+                "name": name,
+                "adults": adults,
+                "children": children,
+                "phone": "",
+                "consent": "yes",
+            }
+        ).encode()
+        started = time.perf_counter()
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=60) as response:
+                page = response.read()
+                final = response.url
+        except urllib.error.HTTPError as exc:
+            return Result("error", f"HTTP {exc.code}", time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        if b"banner-ok" in page:
+            return Result("confirmed", final, seconds)
+        if b"banner-changed" in page:
+            return Result("waitlisted", final, seconds)
+        return Result("error", final, seconds)
+
+
+def next_signup_path(base: str, activity_id: str, lang: str = "sv") -> str:
+    """The signup form of the next occurrence of an activity, found through the API."""
+    with urllib.request.urlopen(f"{base}/api/activities", timeout=30) as response:
+        data = json.load(response)
+    for occ in data["occurrences"]:
+        if occ["activity_id"] == activity_id and occ["status"] != "cancelled":
+            quoted = urllib.parse.quote(activity_id)
+            return f"/a/{quoted}/{occ['recurrence_id']}/signup?lang={lang}"
+    raise RuntimeError(f"no upcoming occurrence of {activity_id}")
