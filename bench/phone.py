@@ -71,6 +71,6 @@ def next_signup_path(base: str, activity_id: str, lang: str = "sv") -> str:
         data = json.load(response)
     for occ in data["occurrences"]:
         if occ["activity_id"] == activity_id and occ["status"] != "cancelled":
-            quoted = urllib.parse.quote(activity_id)
+            quoted = urllib.parse.quote(activity_id, safe="@")
             return f"/a/{quoted}/{occ['recurrence_id']}/signup?lang={lang}"
     raise RuntimeError(f"no upcoming occurrence of {activity_id}")
