@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from bench import board
+from bench import board, signup
 
 if __name__ == "__main__":
     board.main(sys.argv[1:])
+    signup.main(sys.argv[1:])

@@ -24,12 +24,17 @@ class Result:
     seconds: float  # the POST alone, redirect included
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None  # the 303 itself is the acknowledgement
+
+
 class Phone:
     def __init__(self, base: str) -> None:
         self.base = base.rstrip("/")
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
+        jar = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        self.opener = urllib.request.build_opener(jar)
+        self.no_redirect = urllib.request.build_opener(jar, _NoRedirect())
         self.token = b""
 
     def open_form(self, path: str) -> None:

@@ -20,12 +20,14 @@ from kiosk.recurrence import Occurrence, expand, expand_all, next_days
 from kiosk.signups import Counts
 from kiosk.store import Store
 
+CATALOGUE_TABLES = ("activities", "places", "organisers", "settings")
+
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Parsed documents at one store version (shared, read-only)."""
+    """Parsed documents at one version of the catalogue tables (shared, read-only)."""
 
-    version: int
+    version: tuple[int, ...]
     activities: dict[str, Activity]
     places: dict[str, Place]
     organisers: dict[str, Organiser]
@@ -40,13 +42,17 @@ class Catalogue:
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
+    def _version(self) -> tuple[int, ...]:
+        return tuple(self.store.table_version(t) for t in CATALOGUE_TABLES)
+
     def snapshot(self) -> Snapshot:
+        """The parsed catalogue; rebuilt only when one of its tables changed (not on signups)."""
         current = self._snapshot
-        if current is not None and current.version == self.store.version:
+        if current is not None and current.version == self._version():
             return current
         with self._lock:
             with self.store.lock():
-                version = self.store.version
+                version = self._version()
                 acts = [Activity.from_doc(d) for d in self.store.all("activities")]
                 places = [Place.from_doc(d) for d in self.store.all("places")]
                 orgs = [Organiser.from_doc(d) for d in self.store.all("organisers")]

@@ -187,12 +187,7 @@ def mine(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
     if occurrence is None:
         return render_template("error.html", message=_("Aktiviteten finns inte längre.")), 404
     activity = occurrence.activity
-    waiting_ahead = 0
-    if signup.status == "waitlisted":
-        for other in svc.signups.signups_for(activity.id, signup.recurrence_id):
-            if other.id == signup.id:
-                break
-            waiting_ahead += other.status == "waitlisted"
+    waiting_ahead = svc.signups.waiting_ahead(signup) if signup.status == "waitlisted" else 0
     response = Response(
         render_template(
             "signup/mine.html",

@@ -56,6 +56,7 @@ class Signup:
     purged: bool = False
     idempotency_key: str | None = None
     history: list[str] = field(default_factory=list)
+    order: int = 0  # signing order across the whole store: the waitlist's queue position
 
     @property
     def people(self) -> int:
@@ -108,15 +109,19 @@ class SignupBook:
     def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
         self.store = store
         self.clock = clock
+        # In memory, so that counting places never reads documents: signup ids per
+        # occurrence in signing order, and each signup's (status, people).
         self._by_occurrence: dict[str, list[str]] = {}
+        self._state: dict[str, tuple[str, int]] = {}
         with store.lock():
-            for doc in store.all(TABLE):
-                self._index(doc["id"], f"{doc['activity_id']}/{doc['recurrence_id']}")
-        for ids in self._by_occurrence.values():
-            ids.sort(key=lambda i: (self._doc(i)["created_at"], i))
+            docs = sorted(store.all(TABLE), key=lambda d: (d.get("order", 0), d["created_at"]))
+            for doc in docs:
+                self._index(Signup.from_doc(doc))
+            self._next_order = max((d.get("order", 0) for d in docs), default=0) + 1
 
-    def _index(self, signup_id: str, key: str) -> None:
-        self._by_occurrence.setdefault(key, []).append(signup_id)
+    def _index(self, signup: Signup) -> None:
+        self._by_occurrence.setdefault(signup.occurrence_key, []).append(signup.id)
+        self._state[signup.id] = (signup.status, signup.people)
 
     def _doc(self, signup_id: str) -> dict[str, Any]:
         doc = self.store.get(TABLE, signup_id)
@@ -131,13 +136,20 @@ class SignupBook:
 
     def counts(self, activity_id: str, rid: str, capacity: int | None) -> Counts:
         with self.store.lock():
-            ids = self._by_occurrence.get(f"{activity_id}/{rid}", [])
-            docs = [self._doc(i) for i in ids]
-        confirmed = sum(d["adults"] + d["children"] for d in docs if d["status"] == "confirmed")
-        waiting = [d for d in docs if d["status"] == "waitlisted"]
-        return Counts(
-            capacity, confirmed, sum(d["adults"] + d["children"] for d in waiting), len(waiting)
-        )
+            states = [self._state[i] for i in self._by_occurrence.get(f"{activity_id}/{rid}", [])]
+        confirmed = sum(people for status, people in states if status == "confirmed")
+        waiting = [people for status, people in states if status == "waitlisted"]
+        return Counts(capacity, confirmed, sum(waiting), len(waiting))
+
+    def waiting_ahead(self, signup: Signup) -> int:
+        """How many parties wait before this one on its occurrence's waitlist."""
+        with self.store.lock():
+            ahead = 0
+            for other in self._by_occurrence.get(signup.occurrence_key, []):
+                if other == signup.id:
+                    return ahead
+                ahead += self._state[other][0] == "waitlisted"
+        return ahead
 
     def add(
         self,
@@ -179,9 +191,11 @@ class SignupBook:
                 language=language,
                 idempotency_key=idempotency_key,
                 history=[f"{utc_iso(now)} {'confirmed' if fits else 'waitlisted'}"],
+                order=self._next_order,
             )
             self.store.put(TABLE, signup.to_doc())
-            self._index(signup.id, signup.occurrence_key)
+            self._next_order += 1
+            self._index(signup)
         return signup, secret
 
     def find(self, signup_id: str, secret: str) -> Signup:
@@ -219,6 +233,8 @@ class SignupBook:
                 promoted.append(waiting)
             changed += promoted
             self.store.put_many(TABLE, [s.to_doc() for s in changed])
+            for s in changed:
+                self._state[s.id] = (s.status, s.people)
         return signup, promoted
 
     def mark_attended(self, signup_id: str, attended: bool) -> None:

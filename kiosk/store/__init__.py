@@ -56,6 +56,10 @@ class Store(ABC):
     def version(self) -> int:
         """A number that changes on every acknowledged write (for caches and ETags)."""
 
+    @abstractmethod
+    def table_version(self, table: str) -> int:
+        """A number that changes whenever `table` changes (0 if it never did since opening)."""
+
     @property
     @abstractmethod
     def last_change(self) -> datetime | None:

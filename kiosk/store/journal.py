@@ -145,6 +145,7 @@ class JournalStore(Store):
         self._folder_lock_fd = self._lock_folder()
         self._db = TinyDB(storage=MemoryStorage)
         self._index: dict[str, dict[str, tuple[str, int]]] = {}
+        self._table_versions: dict[str, int] = {}
         self._seq = 0
         self._last_change: datetime | None = None
         self._journal_fd: int | None = None
@@ -166,6 +167,9 @@ class JournalStore(Store):
     @property
     def version(self) -> int:
         return self._seq
+
+    def table_version(self, table: str) -> int:
+        return self._table_versions.get(table, 0)
 
     @property
     def last_change(self) -> datetime | None:
@@ -335,6 +339,7 @@ class JournalStore(Store):
 
     def _apply(self, record: dict[str, Any]) -> None:
         table = record["table"]
+        self._table_versions[table] = self._table_versions.get(table, 0) + 1
         index = self._index.setdefault(table, {})
         if record["op"] == "put":
             for doc in record["docs"]:
