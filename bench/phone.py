@@ -10,6 +10,7 @@ import http.cookiejar
 import json
 import re
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -44,30 +45,55 @@ class Phone:
             raise RuntimeError(f"no signup form at {path}")
         self.token = found.group(1)
 
-    def sign_up(self, path: str, name: str, adults: int = 1, children: int = 0) -> Result:
-        body = urllib.parse.urlencode(
-            {
-                "csrf_token": self.token.decode(),
-                "name": name,
-                "adults": adults,
-                "children": children,
-                "phone": "",
-                "consent": "yes",
-            }
-        ).encode()
+    def _form(self, name: str, adults: int, children: int) -> bytes:
+        fields = {
+            "csrf_token": self.token.decode(),
+            "name": name,
+            "adults": adults,
+            "children": children,
+            "phone": "",
+            "consent": "yes",
+        }
+        return urllib.parse.urlencode(fields).encode()
+
+    def acknowledge(
+        self, path: str, name: str, adults: int = 1, children: int = 0
+    ) -> tuple[str | None, float]:
+        """Post the form; the server's 303 is the acknowledgement. (Location, seconds)."""
+        body = self._form(name, adults, children)
         started = time.perf_counter()
         try:
-            with self.opener.open(self.base + path, data=body, timeout=60) as response:
-                page = response.read()
-                final = response.url
+            with self.no_redirect.open(self.base + path, data=body, timeout=60) as response:
+                response.read()
+                location = None  # a 200 means the form came back with an error
         except urllib.error.HTTPError as exc:
-            return Result("error", f"HTTP {exc.code}", time.perf_counter() - started)
-        seconds = time.perf_counter() - started
+            location = exc.headers.get("Location") if exc.code == 303 else None
+        except OSError:
+            location = None
+        return location, time.perf_counter() - started
+
+    def status(self, location: str) -> str:
+        """confirmed / waitlisted / error, read from the private signup page."""
+        url = location if location.startswith("http") else self.base + location
+        try:
+            with self.opener.open(url, timeout=60) as response:
+                page = response.read()
+        except OSError:
+            return "error"
         if b"banner-ok" in page:
-            return Result("confirmed", final, seconds)
+            return "confirmed"
         if b"banner-changed" in page:
-            return Result("waitlisted", final, seconds)
-        return Result("error", final, seconds)
+            return "waitlisted"
+        return "error"
+
+    def sign_up(self, path: str, name: str, adults: int = 1, children: int = 0) -> Result:
+        """Post the form and open the page it leads to, as a phone's browser does."""
+        started = time.perf_counter()
+        location, _ = self.acknowledge(path, name, adults, children)
+        if location is None:
+            return Result("error", "", time.perf_counter() - started)
+        status = self.status(location)
+        return Result(status, location, time.perf_counter() - started)
 
 
 def next_signup_path(base: str, activity_id: str, lang: str = "sv") -> str:

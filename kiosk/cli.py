@@ -69,9 +69,8 @@ def main() -> None:
 @_flag_options
 def serve(**flags: Any) -> None:
     """Serve the board with waitress (loads the demo week into an empty store)."""
-    from waitress import serve as waitress_serve
-
     from kiosk import create_app
+    from kiosk.http_server import serve as waitress_serve
     from kiosk.store import StoreError
 
     settings = _resolve_or_exit(_overrides(flags))

@@ -100,6 +100,13 @@ SETTINGS: tuple[Setting, ...] = (
         "without a touch.",
     ),
     Setting(
+        "KIOSK_RECEIPT_SECONDS",
+        _positive_int,
+        30,
+        "On the kiosk, a signup confirmation (with its private cancel link) is cleared from "
+        "the screen after this long, so the next person cannot see or cancel it.",
+    ),
+    Setting(
         "SIGNUP_RETENTION_DAYS",
         _positive_int,
         30,

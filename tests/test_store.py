@@ -259,3 +259,80 @@ def test_last_change_is_kept_across_restarts(tmp_path: Path) -> None:
     store = open_store(tmp_path)  # from the compacted data file
     assert store.last_change == first
     store.close()
+
+
+def test_a_write_is_answered_only_after_its_journal_line_is_fsynced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(tmp_path)
+    synced_sizes: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        synced_sizes.append(os.fstat(fd).st_size)
+
+    monkeypatch.setattr(journal_module.os, "fsync", fsync)
+    for number in range(5):
+        store.put("signups", {"id": f"s{number}", "name": "Amina"})
+        # the line just written is inside what the last fsync covered
+        assert synced_sizes and synced_sizes[-1] == store.journal_path.stat().st_size
+    with store.lock():  # a read-modify-write: the fsync happens when the lock is left
+        store.put("signups", {"id": "in-lock"})
+        count_inside = len(synced_sizes)
+    assert count_inside == 5 and len(synced_sizes) == 6
+    store.close()
+
+
+def test_concurrent_writers_share_fsyncs_and_lose_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow disk (5 ms per fsync, injected): writers waiting meanwhile share the next one."""
+    store = open_store(tmp_path)
+    real_fsync = os.fsync
+    fsyncs = []
+
+    def slow_fsync(fd: int) -> None:
+        threading.Event().wait(0.005)
+        real_fsync(fd)
+        fsyncs.append(fd)
+
+    monkeypatch.setattr(journal_module.os, "fsync", slow_fsync)
+
+    def writer(name: str) -> None:
+        for number in range(25):
+            store.put("signups", {"id": f"{name}-{number}"})
+
+    threads = [threading.Thread(target=writer, args=(f"t{i}",)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.count("signups") == 200
+    assert len(fsyncs) < 100, f"{len(fsyncs)} fsyncs for 200 writes: no group commit"
+    store.close()
+    store = open_store(tmp_path)
+    assert store.count("signups") == 200
+    store.close()
+
+
+def test_failed_fsync_refuses_later_writes_until_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(tmp_path)
+    store.put("places", {"id": "kept"})
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(journal_module.os, "fsync", broken_fsync)
+        with pytest.raises(StoreError, match="journal"):
+            store.put("places", {"id": "uncertain"})
+    with pytest.raises(StoreError, match="restart"):
+        store.put("places", {"id": "refused"})
+    assert store.get("places", "kept") is not None
+    store.close()
+    store = open_store(tmp_path)
+    assert store.get("places", "kept") is not None and store.get("places", "refused") is None
+    store.close()

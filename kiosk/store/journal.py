@@ -16,8 +16,10 @@ documents, 13.5 ms at 50k). So:
 * **Disk:** `motesplats.json` is a snapshot in TinyDB's own JSON layout (open it with plain
   TinyDB to inspect it) plus a `_meta` table holding the sequence number it contains.
   `motesplats.journal` holds one JSON line per acknowledged write since then, each with a
-  sequence number. A write appends its line, fsyncs, then changes memory: the cost is one
-  small append whatever the data size.
+  sequence number. A write appends its line and changes memory under the lock; the caller
+  is answered only after an fsync made outside the lock, shared by every thread that wrote
+  meanwhile (group commit, see `commit_lock`): the cost is one small append whatever the
+  data size, and concurrent writers do not queue behind each other's disk flushes.
 * **Compaction:** when the journal is larger than both the snapshot and `compact_min_bytes`,
   the snapshot is rewritten atomically (temp file, fsync, rename, fsync folder) and the
   journal reset the same way. The rewrite is O(data) but happens after O(data) bytes of
@@ -55,6 +57,7 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 
 from kiosk.store import Document, Store, StoreError, StoreFull, StoreLocked
+from kiosk.store.commit_lock import CommitLock
 from kiosk.store.durable import atomic_write, is_disk_full, move_aside, timestamp
 
 log = logging.getLogger("motesplats.store")
@@ -141,7 +144,10 @@ class JournalStore(Store):
         self._backup_keep = backup_keep
         self._backup_interval = backup_interval.total_seconds()
         self._compact_min = compact_min_bytes
-        self._lock = threading.RLock()
+        self._lock = CommitLock(self._make_durable)
+        self._sync_lock = threading.Lock()
+        self._synced_seq = 0  # every journal line up to this one is on disk
+        self._sync_failed: str | None = None
         self._folder_lock_fd = self._lock_folder()
         self._db = TinyDB(storage=MemoryStorage)
         self._index: dict[str, dict[str, tuple[str, int]]] = {}
@@ -251,8 +257,12 @@ class JournalStore(Store):
             if self._closed:
                 return
             if self._journal_fd is not None:
-                os.close(self._journal_fd)
-                self._journal_fd = None
+                try:
+                    os.fsync(self._journal_fd)
+                    self._synced_seq = self._seq
+                finally:
+                    os.close(self._journal_fd)
+                    self._journal_fd = None
             self._closed = True
             self._release_folder()
 
@@ -261,6 +271,10 @@ class JournalStore(Store):
     def _commit(self, record: dict[str, Any]) -> None:
         with self._lock:
             self._check_open()
+            if self._sync_failed:
+                raise StoreError(
+                    f"the disk refused to save ({self._sync_failed}); restart Mötesplats"
+                )
             seq = self._seq + 1
             at = datetime.now(UTC).replace(microsecond=0)
             try:
@@ -277,6 +291,7 @@ class JournalStore(Store):
             # Apply the parsed line, so memory holds exactly what the disk holds and no
             # caller keeps a reference into the store.
             self._apply(json.loads(line))
+            self._lock.written(seq)
             self._after_write()
 
     def _append(self, data: bytes) -> None:
@@ -286,7 +301,6 @@ class JournalStore(Store):
             view = memoryview(data)
             while view:
                 view = view[os.write(self._journal_fd, view) :]
-            os.fsync(self._journal_fd)
         except OSError as exc:
             try:
                 os.ftruncate(self._journal_fd, start)
@@ -296,6 +310,31 @@ class JournalStore(Store):
                 raise StoreFull("the disk is full; nothing was saved") from exc
             raise StoreError(f"could not write the journal: {exc}") from exc
         self._journal_bytes = start + len(data)
+
+    def _make_durable(self, seq: int) -> None:
+        """Return once journal line `seq` is on disk (called without the store lock)."""
+        with self._sync_lock:
+            if self._synced_seq >= seq:
+                return  # another thread's fsync (or a compaction) covered it
+            with self._lock:
+                if self._sync_failed:
+                    raise StoreError(f"the disk refused to save ({self._sync_failed})")
+                target = self._seq
+                fd = os.dup(self._journal_fd) if self._journal_fd is not None else None
+            if fd is None:
+                return  # closed: close() synced everything
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                # Memory now holds changes the disk may not: refuse further writes until
+                # a restart replays what the journal really holds.
+                self._sync_failed = exc.strerror or str(exc)
+                if is_disk_full(exc):
+                    raise StoreFull("the disk is full; the last change may be lost") from exc
+                raise StoreError(f"could not write the journal: {exc}") from exc
+            finally:
+                os.close(fd)
+            self._synced_seq = max(self._synced_seq, target)
 
     def _after_write(self) -> None:
         if self._journal_bytes > max(self._compact_min, self._snapshot_bytes):
@@ -321,6 +360,7 @@ class JournalStore(Store):
         atomic_write(self.journal_path, b"")
         self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         self._journal_bytes = 0
+        self._synced_seq = max(self._synced_seq, self._seq)  # the snapshot holds it all
 
     def _serialize(self) -> bytes:
         meta = {
