@@ -2,7 +2,8 @@
 # Install Mötesplats into ./.venv. Safe to run again (it only adds what is missing).
 #   ./install.sh          the server: venv, the project, compiled translations, data folder
 #   ./install.sh --dev    also the test tools: pytest, ruff, playwright, and (as root)
-#                         Debian's chromium (browser tests), zbar-tools (QR decoding), wrk (benchmarks)
+#                         Debian's chromium (browser tests), zbar-tools (QR decoding), poppler-utils
+#                         (poster PDFs to PNG), wrk (benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -56,6 +57,7 @@ if [ "$DEV" = 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium fonts-noto-core)
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
   command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+  command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   if [ "${#need[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "Installing ${need[*]} (browser tests and benchmarks)"
