@@ -16,8 +16,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides settings (tests pass DATA_DIR, CLOCK, …)."""
-    from kiosk import api, board, csrf, formatting, i18n, organiser, security, services, signup
+    from kiosk import (
+        api,
+        auth,
+        board,
+        csrf,
+        formatting,
+        i18n,
+        organiser,
+        security,
+        services,
+        signup,
+    )
     from kiosk import config as settings
+    from kiosk.admin import bp as admin_bp
 
     app = Flask(
         __name__,
@@ -34,4 +46,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(signup.bp)
     app.register_blueprint(organiser.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin_bp)
+    app.jinja_env.globals.update(
+        current_account=auth.current_account, default_locale=i18n.default_locale
+    )
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -93,7 +94,8 @@ def serve(**flags: Any) -> None:
             port=settings["PORT"],
             threads=settings["THREADS"],
             ident="motesplats",
-            max_request_body_size=settings["MAX_BODY_BYTES"],
+            # the restore form may send a backup; Flask holds every other view to MAX_BODY_BYTES
+            max_request_body_size=max(settings["MAX_BODY_BYTES"], settings["RESTORE_MAX_BYTES"]),
             clear_untrusted_proxy_headers=True,
             channel_timeout=30,
             connection_limit=settings["CONNECTION_LIMIT"],
@@ -141,3 +143,40 @@ def backup(data_dir: str | None) -> None:
         click.echo(f"Backup written: {store.backup()}")
     finally:
         store.close()
+
+
+@main.command("create-admin")
+@click.option("--username", prompt="Username (a-z, 0-9, . _ -)", help="Login name.")
+@click.option("--name", "display_name", default="", help="Name shown in the change log.")
+@click.option("--data-dir", default=None, help="Data folder [env MOTESPLATS_DATA_DIR].")
+@click.password_option(prompt="Password (at least 10 characters)")
+def create_admin(username: str, display_name: str, data_dir: str | None, password: str) -> None:
+    """Create an admin account (run it while the server is stopped)."""
+    from kiosk.accounts import AccountBook, AccountError
+    from kiosk.audit import AuditLog
+    from kiosk.store import StoreError, open_store
+
+    settings = _resolve_or_exit(_overrides({"data_dir": data_dir}))
+    try:
+        store = open_store(settings["DATA_DIR"])
+    except StoreError as exc:
+        raise click.ClickException(f"{exc}. Stop the server first, then run this again.") from exc
+    reasons = {
+        "password_short": "the password needs at least 10 characters",
+        "password_long": "the password is too long",
+        "username_invalid": "use 2-40 characters: a-z, 0-9, dot, - and _",
+        "username_taken": "that username exists already",
+    }
+    try:
+        clock = lambda: datetime.now(UTC)  # noqa: E731
+        account = AccountBook(store, clock).create(
+            username, password, "admin", display_name or username
+        )
+        AuditLog(Path(settings["DATA_DIR"]), clock).record(
+            "create-admin", "created", "accounts", account.id, None, account.to_doc()
+        )
+    except AccountError as exc:
+        raise click.ClickException(reasons.get(exc.code, exc.code)) from exc
+    finally:
+        store.close()
+    click.echo(f"Admin {account.id} created. Log in at /admin/login")

@@ -107,6 +107,12 @@ SETTINGS: tuple[Setting, ...] = (
         "the screen after this long, so the next person cannot see or cancel it.",
     ),
     Setting(
+        "SESSION_HOURS",
+        _positive_int,
+        12,
+        "A volunteer's login ends after this many hours (and when the browser is closed).",
+    ),
+    Setting(
         "SIGNUP_RETENTION_DAYS",
         _positive_int,
         30,
@@ -128,6 +134,12 @@ SETTINGS: tuple[Setting, ...] = (
         "PIN that opens the signup lists for organisers (empty = lists closed).",
     ),
     Setting("MAX_BODY_BYTES", _positive_int, 1024 * 1024, "Largest request body accepted."),
+    Setting(
+        "RESTORE_MAX_BYTES",
+        _positive_int,
+        100 * 1024 * 1024,
+        "Largest backup file an admin may upload to restore (only that form accepts it).",
+    ),
     Setting("LOG_LEVEL", str, "INFO", "DEBUG, INFO, WARNING or ERROR.", "--log-level"),
 )
 

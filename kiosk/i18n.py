@@ -106,8 +106,15 @@ def select_locale() -> str:
         request.args.get("lang"),
         request.cookies.get(LANG_COOKIE),
         request.accept_languages,
-        current_app.config["DEFAULT_LOCALE"],
+        default_locale(),
     )
+
+
+def default_locale() -> str:
+    """The meeting place's default language (admin setting, else DEFAULT_LOCALE)."""
+    from kiosk.services import default_locale_of
+
+    return default_locale_of(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def current_language() -> Language:

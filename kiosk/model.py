@@ -138,6 +138,7 @@ class Activity:
     updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     version: int = 1
     source: str = "local"
+    updated_by: str = ""  # display name of the volunteer who saved it last
 
     @property
     def zone(self) -> ZoneInfo:
@@ -203,6 +204,7 @@ class Activity:
             updated_at=parse_utc(doc["updated_at"]) if doc.get("updated_at") else datetime.now(UTC),
             version=int(doc.get("version") or 1),
             source=doc.get("source", "local"),
+            updated_by=doc.get("updated_by", ""),
         )
 
     def to_doc(self) -> dict[str, Any]:
@@ -228,6 +230,7 @@ class Activity:
             "updated_at": utc_iso(self.updated_at),
             "version": self.version,
             "source": self.source,
+            "updated_by": self.updated_by,
         }
 
 
@@ -277,3 +280,5 @@ class SiteSettings(PlainRecord):
     municipality: str = ""
     opening_hours: list[list[Any]] = field(default_factory=list)
     id: str = "site"
+    default_locale: str = ""  # empty: the DEFAULT_LOCALE setting
+    logo: str = ""  # file name of the uploaded logo in the data folder's uploads/

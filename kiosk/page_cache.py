@@ -43,7 +43,7 @@ class PageCache:
         self,
         wsgi_app: Callable[..., Iterable[bytes]],
         key_parts: Callable[[], Hashable],
-        default_locale: str,
+        default_locale: Callable[[], str],
         max_entries: int = 256,
     ) -> None:
         self.wsgi_app = wsgi_app
@@ -67,7 +67,7 @@ class PageCache:
             query_lang,
             cookie_lang,
             parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept),
-            self.default_locale,
+            self.default_locale(),
         )
         key = (
             path,

@@ -15,12 +15,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
 from kiosk import demo
+from kiosk.accounts import AccountBook
 from kiosk.agenda import Catalogue
+from kiosk.audit import AuditLog
+from kiosk.editing import Editor
 from kiosk.page_cache import PageCache
 from kiosk.ratelimit import RateLimiter
 from kiosk.signups import SignupBook
@@ -40,6 +44,9 @@ class Services:
     signups: SignupBook
     signup_limit: RateLimiter
     retention: timedelta
+    accounts: AccountBook
+    audit: AuditLog
+    editor: Editor
 
     def now(self) -> datetime:
         """The current time in the municipality's zone."""
@@ -51,6 +58,14 @@ class Services:
         if erased:
             log.info("erased names and phones of %d signup(s) past retention", erased)
         return erased
+
+    def restore(self, raw: bytes, who: str) -> Path:
+        """Replace all data with a backup (StoreError if it is not one); log it; return the
+        backup made of the data before."""
+        kept = self.store.restore(raw)
+        self.signups.reload()
+        self.audit.record(who, "restored", "store", "all", {"kept_as": kept.name}, None)
+        return kept
 
 
 def _purge_hourly(services: Services) -> None:
@@ -71,11 +86,12 @@ def init_app(app: Flask) -> None:
         compact_min_bytes=cfg["COMPACT_MIN_BYTES"],
     )
     clock = cfg.get("CLOCK") or (lambda: datetime.now(UTC))
+    audit = AuditLog(Path(cfg["DATA_DIR"]), clock)
     zone = ZoneInfo(cfg["TIMEZONE"])
     pages = PageCache(
         app.wsgi_app,
         key_parts=lambda: (clock().astimezone(zone).date(), store.version),
-        default_locale=cfg["DEFAULT_LOCALE"],
+        default_locale=lambda: default_locale_of(app),
     )
     app.wsgi_app = pages  # type: ignore[method-assign]
     services = Services(
@@ -87,6 +103,9 @@ def init_app(app: Flask) -> None:
         SignupBook(store, clock),
         RateLimiter(cfg["SIGNUP_RATE_LIMIT"], 600),
         timedelta(days=cfg["SIGNUP_RETENTION_DAYS"]),
+        AccountBook(store, clock),
+        audit,
+        Editor(store, audit, clock),
     )
     app.extensions[EXTENSION] = services
     if cfg["DEMO_ON_EMPTY"] and store.is_empty():
@@ -106,6 +125,13 @@ def init_app(app: Flask) -> None:
             "now": services.now(),
             "last_change": changed.astimezone(zone) if changed else None,
         }
+
+
+def default_locale_of(app: Flask) -> str:
+    """The meeting place's default language: set by an admin, else the DEFAULT_LOCALE setting."""
+    services = app.extensions.get(EXTENSION)
+    chosen = services.catalogue.snapshot().site.default_locale if services else ""
+    return chosen or app.config["DEFAULT_LOCALE"]
 
 
 def get() -> Services:

@@ -113,8 +113,15 @@ class SignupBook:
         # occurrence in signing order, and each signup's (status, people).
         self._by_occurrence: dict[str, list[str]] = {}
         self._state: dict[str, tuple[str, int]] = {}
-        with store.lock():
-            docs = sorted(store.all(TABLE), key=lambda d: (d.get("order", 0), d["created_at"]))
+        self._next_order = 1
+        self.reload()
+
+    def reload(self) -> None:
+        """Rebuild the in-memory index from the store (at start and after a restore)."""
+        with self.store.lock():
+            self._by_occurrence = {}
+            self._state = {}
+            docs = sorted(self.store.all(TABLE), key=lambda d: (d.get("order", 0), d["created_at"]))
             for doc in docs:
                 self._index(Signup.from_doc(doc))
             self._next_order = max((d.get("order", 0) for d in docs), default=0) + 1

@@ -98,6 +98,21 @@ class Store(ABC):
         """Remove a document; True if it existed. Durable on return."""
 
     @abstractmethod
+    def list_backups(self) -> list[Path]:
+        """The backup files, newest first."""
+
+    @abstractmethod
+    def inspect_backup(self, raw: bytes) -> dict[str, int]:
+        """Documents per table in a backup's bytes; StoreError if it is not a valid backup."""
+
+    @abstractmethod
+    def restore(self, raw: bytes) -> Path:
+        """Replace all data with a backup's bytes; return the backup made of the data before.
+
+        Raises StoreError (changing nothing) if `raw` is not a valid Mötesplats backup.
+        """
+
+    @abstractmethod
     def backup(self) -> Path:
         """Write a consistent copy of everything into the backups folder; return its path."""
 

@@ -98,6 +98,11 @@ def read_snapshot(path: Path) -> tuple[dict[str, dict[str, Document]], int, date
         raw = path.read_bytes()
     except OSError as exc:
         raise DamagedFile(f"cannot read: {exc}") from exc
+    return parse_snapshot(raw)
+
+
+def parse_snapshot(raw: bytes) -> tuple[dict[str, dict[str, Document]], int, datetime | None]:
+    """Check the bytes of a snapshot or backup; DamagedFile says what is wrong."""
     if not raw.strip():
         raise DamagedFile("the file is empty")
     try:
@@ -106,11 +111,16 @@ def read_snapshot(path: Path) -> tuple[dict[str, dict[str, Document]], int, date
         raise DamagedFile(f"not valid JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise DamagedFile("top level is not an object")
-    meta = data.pop(META_TABLE, {}).get("1")
+    meta_table = data.pop(META_TABLE, {})
+    meta = meta_table.get("1") if isinstance(meta_table, dict) else None
     if not isinstance(meta, dict) or not isinstance(meta.get("seq"), int):
         raise DamagedFile("no _meta sequence number")
+    if meta.get("format", FORMAT) != FORMAT:
+        raise DamagedFile(f"unknown format {meta.get('format')!r}")
     for name, table in data.items():
-        if not isinstance(table, dict) or "/" not in name:
+        if not isinstance(table, dict) or not TABLE_NAME.match(name.split("/", 1)[0]):
+            raise DamagedFile(f"table {name!r} is not a shard")
+        if "/" not in name:
             raise DamagedFile(f"table {name!r} is not a shard")
         for key, doc in table.items():
             if not key.isdigit() or not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
@@ -246,6 +256,32 @@ class JournalStore(Store):
         with self._lock:
             self._check_open()
             self._compact()
+
+    def inspect_backup(self, raw: bytes) -> dict[str, int]:
+        try:
+            tables, _, _ = parse_snapshot(raw)
+        except DamagedFile as exc:
+            raise StoreError(f"not a Mötesplats backup: {exc}") from exc
+        counts: dict[str, int] = {}
+        for name, docs in tables.items():
+            logical = name.split("/", 1)[0]
+            counts[logical] = counts.get(logical, 0) + len(docs)
+        return counts
+
+    def restore(self, raw: bytes) -> Path:
+        try:
+            tables, _, _ = parse_snapshot(raw)
+        except DamagedFile as exc:
+            raise StoreError(f"not a Mötesplats backup: {exc}") from exc
+        with self._lock:
+            self._check_open()
+            kept = self.backup()
+            before = set(self._index)
+            self._install(tables, self._seq + 1, datetime.now(UTC).replace(microsecond=0))
+            for table in before | set(self._index):
+                self._table_versions[table] = self._table_versions.get(table, 0) + 1
+            self._compact()  # the restored data is the data file now, durable on return
+            return kept
 
     def list_backups(self) -> list[Path]:
         """Backups, newest first."""

@@ -104,6 +104,15 @@
     if (e.target.closest && e.target.closest("[data-print]")) window.print();
   });
 
+  // Volunteers' form: the "new place…" fields appear only when "new…" is chosen.
+  Array.prototype.forEach.call(document.querySelectorAll(".new-fields[data-for]"), function (box) {
+    var select = document.getElementById(box.getAttribute("data-for"));
+    if (!select) return;
+    function sync() { box.hidden = select.value !== "__new__"; }
+    select.addEventListener("change", sync);
+    sync();
+  });
+
   tick();
   setInterval(tick, 15000);
   if (kiosk) startKiosk();
