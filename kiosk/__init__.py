@@ -46,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(signup.bp)
     app.register_blueprint(organiser.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api.ics)
     app.register_blueprint(admin_bp)
     app.jinja_env.globals.update(
         current_account=auth.current_account, default_locale=i18n.default_locale

@@ -2,6 +2,10 @@
 
 Owns `/api/...`. Answers in JSON only; errors are `{"error": "<message in the viewer's
 language>"}` with a 4xx status. Never exposes personal data of signups.
+
+Also owns the iCalendar feeds outside `/api`: `/calendar.ics` (every activity) and
+`/a/<id>.ics` (one activity), made by `sync.ics`. They live on their own blueprint, `ics`
+(registered by `create_app`).
 """
 
 from __future__ import annotations
@@ -9,16 +13,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 from flask_babel import gettext as _
 
 from kiosk import services
 from kiosk.agenda import BoardFilter, Snapshot, occurrences_between
 from kiosk.model import AUDIENCES
 from kiosk.recurrence import Occurrence
+from sync.ics import calendar_bytes
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+ics = Blueprint("ics", __name__)  # no /api prefix: calendar apps subscribe to these URLs
 MAX_DAYS = 366
+ICS_TYPE = "text/calendar; charset=utf-8"
 
 
 def _error(message: str, status: int = 400):  # type: ignore[no-untyped-def]
@@ -109,3 +116,30 @@ def board_version():  # type: ignore[no-untyped-def]
     response = jsonify({"version": f"{svc.pages.token}-{svc.store.version}-{svc.now().date()}"})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _calendar_response(body: bytes, filename: str) -> Response:
+    response = Response(body, content_type=ICS_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@ics.get("/calendar.ics")
+def calendar_feed():  # type: ignore[no-untyped-def]
+    """Every activity as one iCalendar file, for subscribing from a phone or computer."""
+    snap = services.get().catalogue.snapshot()
+    ordered = sorted(snap.activities.values(), key=lambda a: (a.start, a.id))
+    body = calendar_bytes(ordered, snap.places, snap.organisers, snap.site.name)
+    return _calendar_response(body, "motesplats.ics")
+
+
+@ics.get("/a/<activity_id>.ics")
+def activity_feed(activity_id: str):  # type: ignore[no-untyped-def]
+    """One activity (its series, cancellations and changes) as an iCalendar file."""
+    snap = services.get().catalogue.snapshot()
+    activity = snap.activities.get(activity_id)
+    if activity is None:
+        abort(404)
+    body = calendar_bytes([activity], snap.places, snap.organisers, snap.site.name)
+    stem = "".join(c for c in activity_id.split("@")[0] if c.isalnum() or c in "-_") or "aktivitet"
+    return _calendar_response(body, f"{stem}.ics")

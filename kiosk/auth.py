@@ -2,8 +2,7 @@
 
 Owns the session keys of a login, their expiry (`SESSION_HOURS` after login; the cookie is a
 browser-session cookie, so closing the browser on a shared tablet ends it too), the
-decorators `login_required` and `admin_required`, and per-client throttling of login
-attempts (on top of the per-account lock in `kiosk.accounts`). The session is cleared on
+decorators `login_required` and `admin_required`. The session is cleared on
 login, so a session id planted before login is worthless.
 """
 
@@ -19,11 +18,9 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from kiosk import services
 from kiosk.accounts import Account
 from kiosk.model import parse_utc, utc_iso
-from kiosk.ratelimit import RateLimiter
 
 ACCOUNT_KEY = "account"
 SINCE_KEY = "login_at"
-login_attempts = RateLimiter(max_events=30, per_seconds=600)
 
 
 def log_in(account: Account) -> None:

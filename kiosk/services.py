@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -47,6 +47,8 @@ class Services:
     accounts: AccountBook
     audit: AuditLog
     editor: Editor
+    # login attempts per client (on top of the per-account lock in kiosk.accounts)
+    login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
 
     def now(self) -> datetime:
         """The current time in the municipality's zone."""

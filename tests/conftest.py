@@ -27,13 +27,36 @@ REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
 
+class Clock:
+    """A clock tests can move: `clock.now += timedelta(...)`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
-        {"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "CLOCK": lambda: FIXED_NOW}
-    )
+def clock() -> Clock:
+    return Clock(FIXED_NOW)
+
+
+@pytest.fixture
+def app(tmp_path: Path, clock: Clock) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "CLOCK": clock})
     yield app
     services.get_for(app).store.close()
+
+
+@pytest.fixture
+def people(app: Flask) -> None:
+    """Two volunteers: Anna (admin) and Omar (organiser for the Red Cross)."""
+    from tests.admin_helpers import PASSWORD
+
+    accounts = services.get_for(app).accounts
+    accounts.create("anna", PASSWORD, "admin", "Anna Admin")
+    accounts.create("omar", PASSWORD, "organiser", "Omar", ["demo-rodakorset"])
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ def login():  # type: ignore[no-untyped-def]
     svc = services.get()
     problem = None
     if request.method == "POST":
-        if not auth.login_attempts.allow(request.remote_addr or "?"):
+        if not svc.login_limit.allow(request.remote_addr or "?"):
             problem = _("För många försök från den här enheten. Vänta tio minuter.")
         else:
             try:

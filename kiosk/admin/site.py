@@ -37,6 +37,11 @@ def _data_dir() -> Path:
     return Path(current_app.config["DATA_DIR"])
 
 
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data)
+
+
 def _logo_type(data: bytes) -> str | None:
     for magic, ext in LOGO_TYPES.items():
         if data.startswith(magic):
@@ -91,7 +96,7 @@ def settings():  # type: ignore[no-untyped-def]
                 site.logo = ""
             if logo_data and logo_ext:
                 file_name = f"logo-{secrets.token_hex(4)}.{logo_ext}"
-                atomic_write(_data_dir() / "uploads" / file_name, logo_data)
+                _write(_data_dir() / "uploads" / file_name, logo_data)
                 site.logo = file_name
             svc.editor.save_site(me, site)
             flash(_("Inställningarna är sparade."))
@@ -171,7 +176,7 @@ def restore_upload():  # type: ignore[no-untyped-def]
             "admin/backups.html", files=files, problem=problem, pending=None, counts=None
         ), 400
     token = secrets.token_urlsafe(24)
-    atomic_write(_data_dir() / "restore-pending" / f"{token}.json", raw)
+    _write(_data_dir() / "restore-pending" / f"{token}.json", raw)
     return render_template("admin/backups.html", files=files, pending=token, counts=counts)
 
 
