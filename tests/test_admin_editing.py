@@ -3,9 +3,10 @@ settings, deleting."""
 
 from __future__ import annotations
 
+import io
 import json
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
@@ -330,13 +331,13 @@ def test_settings_name_hours_language_and_logo(app: Flask, client: FlaskClient) 
     }
     bad = client.post(
         "/admin/settings",
-        data={**form, "logo": (__import__("io").BytesIO(b"<svg onload=alert(1)>"), "logo.png")},
+        data={**form, "logo": (io.BytesIO(b"<svg onload=alert(1)>"), "logo.png")},
         content_type="multipart/form-data",
     )
     assert bad.status_code == 400 and "PNG-, JPEG- eller WebP-bild" in bad.get_data(as_text=True)
     good = client.post(
         "/admin/settings",
-        data={**form, "logo": (__import__("io").BytesIO(PNG), "logo.png")},
+        data={**form, "logo": (io.BytesIO(PNG), "logo.png")},
         content_type="multipart/form-data",
     )
     assert good.status_code == 303
@@ -348,3 +349,59 @@ def test_settings_name_hours_language_and_logo(app: Flask, client: FlaskClient) 
     logo = board.split('class="logo" src="', 1)[1].split('"', 1)[0]
     assert visitor.get(logo).data == PNG
     assert 'dir="ltr"' in visitor.get("/?lang=sv").get_data(as_text=True)
+
+
+def test_series_edits_survive_the_ics_round_trip(app: Flask, client: FlaskClient) -> None:
+    """Cancel one Thursday, move another; the feed says exactly that to any calendar app."""
+    import recurring_ical_events
+    from icalendar import Calendar
+
+    from sync.ics import activities_from_ics
+
+    login(client, "anna")
+    create(client, confirm_clash="yes")
+    activity = find(app, "Syjunta")
+    token = csrf(client, "/admin/")
+    client.post(
+        f"/admin/edit/{activity.id}/o/20261210T170000Z",
+        data={"csrf_token": token, "action": "cancel", "version": "1"},
+    )
+    client.post(
+        f"/admin/edit/{activity.id}/o/20261217T170000Z",
+        data={
+            "csrf_token": token,
+            "action": "move",
+            "version": "2",
+            "date": "2026-12-16",
+            "start_time": "17:00",
+            "end_time": "19:00",
+        },
+    )
+    feed = client.get(f"/a/{activity.id}.ics")
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    window = (datetime(2026, 11, 20, tzinfo=STOCKHOLM), datetime(2027, 3, 1, tzinfo=STOCKHOLM))
+    expected = [
+        (o.recurrence_id, o.start, o.end, o.status == "cancelled")
+        for o in expand(find(app, "Syjunta"), *window)
+    ]
+    assert len(expected) == 10
+    assert expected[2][3] is True and expected[3][1] == datetime(2026, 12, 16, 17, tzinfo=STOCKHOLM)
+
+    # read by an independent RFC 5545 expander …
+    seen = []
+    for event in recurring_ical_events.of(Calendar.from_ical(feed.data)).between(*window):
+        rid = event["RECURRENCE-ID"].dt.astimezone(STOCKHOLM)
+        seen.append(
+            (
+                rid.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
+                event["DTSTART"].dt,
+                event["DTEND"].dt,
+                str(event.get("STATUS", "")) == "CANCELLED",
+            )
+        )
+    assert sorted(seen) == sorted(expected)
+    # … and by our own import: the same occurrences come back
+    (again,) = activities_from_ics(feed.data)
+    assert [
+        (o.recurrence_id, o.start, o.end, o.status == "cancelled") for o in expand(again, *window)
+    ] == expected

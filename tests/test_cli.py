@@ -89,3 +89,30 @@ def test_serve_help_lists_every_setting() -> None:
         timeout=60,
     )
     assert "--port" in result.stdout and "MOTESPLATS_TIMEZONE" in result.stdout
+
+
+def test_create_admin_asks_twice_and_refuses_weak_or_duplicate(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kiosk.cli import main
+    from kiosk.store import open_store
+
+    data = str(tmp_path / "data")
+    runner = CliRunner()
+    args = ["create-admin", "--username", "Anna", "--data-dir", data]
+    short = runner.invoke(main, args, input="short\nshort\n")
+    assert short.exit_code != 0 and "at least 10 characters" in short.output
+    mismatch = runner.invoke(main, args, input="long enough pw\nanother one\nx\nx\n")
+    assert mismatch.exit_code != 0
+    ok = runner.invoke(main, args, input="long enough pw\nlong enough pw\n")
+    assert ok.exit_code == 0, ok.output
+    again = runner.invoke(main, args, input="long enough pw\nlong enough pw\n")
+    assert again.exit_code != 0 and "exists already" in again.output
+    store = open_store(data)
+    try:
+        doc = store.get("accounts", "anna")
+        assert doc["role"] == "admin" and doc["password_hash"].startswith("$argon2id$")
+        locked = runner.invoke(main, args, input="long enough pw\nlong enough pw\n")
+        assert locked.exit_code != 0 and "Stop the server first" in locked.output
+    finally:
+        store.close()

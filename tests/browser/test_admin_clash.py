@@ -1,0 +1,88 @@
+"""A volunteer adds a second language café at the same place and hour, on a tablet."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.admin_helpers import PASSWORD
+from tests.conftest import VENV_BIN, free_port, start_server, stop_server, wait_for_http
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def admin_server(tmp_path: Path) -> Iterator[str]:
+    data = tmp_path / "data"
+    port = free_port()
+    proc = start_server(data, port)  # creates the store with the demo week
+    url = f"http://127.0.0.1:{port}"
+    wait_for_http(url + "/", proc)
+    stop_server(proc)
+    made = subprocess.run(
+        [
+            str(VENV_BIN / "motesplats"),
+            "create-admin",
+            "--username",
+            "anna",
+            "--name",
+            "Anna",
+            "--data-dir",
+            str(data),
+        ],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    proc = start_server(data, port)
+    wait_for_http(url + "/", proc)
+    yield url
+    stop_server(proc)
+
+
+def test_clash_warning_names_the_first_cafe(browser, admin_server: str, shot) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{admin_server}/admin/new?lang=sv")
+    page.fill("#username", "anna")
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("button[type=submit]").click()
+    assert page.url.endswith("/admin/new?lang=sv")
+    page.fill("#title_sv", "Språkcafé för nybörjare")
+    page.fill("input[name=date]", "2026-11-29")  # a Sunday: the demo café is 17:00-19:00
+    page.fill("input[name=start_time]", "18:00")
+    page.fill("input[name=end_time]", "19:30")
+    page.check("input[name=repeat][value=none]")
+    page.select_option("#place_id", value="demo-karlsborg")
+    assert not page.locator("input[name=new_place_name]").is_visible()
+    with page.expect_navigation():
+        page.locator("button.big-button[type=submit]").click()
+    warning = page.locator("section.clash")
+    assert warning.is_visible()
+    text = warning.inner_text()
+    assert "Språkcafé" in text and "på samma plats" in text
+    shot(page, "admin-clash-1280x900-sv", full_page=True)
+    with page.expect_navigation():
+        page.locator("button[name=confirm_clash]").click()
+    assert page.url.endswith("/admin/")
+    assert "Språkcafé för nybörjare" in page.locator("table.list").inner_text()
+    page.close()
+
+
+def test_new_place_fields_appear_on_choosing_new(browser, admin_server: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{admin_server}/admin/login?next=/admin/new")
+    page.fill("#username", "anna")
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("button[type=submit]").click()
+    assert not page.locator("input[name=new_place_name]").is_visible()
+    page.select_option("#place_id", value="__new__")
+    assert page.locator("input[name=new_place_name]").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.close()
