@@ -27,7 +27,7 @@ def _safe_next(target: str | None) -> str:
 def login():  # type: ignore[no-untyped-def]
     problem = None
     if not organiser_access.pin_configured():
-        problem = _("Listorna är stängda: ingen PIN är inställd (MOTESPLATS_ORGANISER_PIN).")
+        problem = _("Ingen gemensam PIN är inställd. Logga in med ditt konto.")
     elif request.method == "POST":
         if not organiser_access.pin_attempts.allow(request.remote_addr or "?"):
             problem = _("För många försök. Vänta tio minuter.")
@@ -37,7 +37,9 @@ def login():  # type: ignore[no-untyped-def]
         else:
             problem = _("Fel PIN.")
     status = 400 if problem and request.method == "POST" else 200
-    return render_template("organiser/login.html", problem=problem), status
+    return render_template(
+        "organiser/login.html", problem=problem, pin=organiser_access.pin_configured()
+    ), status
 
 
 @bp.post("/logout")
@@ -54,7 +56,7 @@ def index():  # type: ignore[no-untyped-def]
     now = svc.now()
     rows = []
     for occ in agenda.occurrences_between(snap, now - timedelta(days=7), now + timedelta(days=21)):
-        if occ.activity.signup.required:
+        if occ.activity.signup.required and organiser_access.may_see(occ.activity.organiser_id):
             counts = svc.signups.counts(
                 occ.activity.id, occ.recurrence_id, occ.activity.signup.capacity
             )
@@ -66,6 +68,8 @@ def _occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
     occ = agenda.find_occurrence(services.get().catalogue.snapshot(), activity_id, rid)
     if occ is None:
         abort(404)
+    if not organiser_access.may_see(occ.activity.organiser_id):
+        abort(403)
     return occ
 
 

@@ -1,8 +1,9 @@
-"""Who may see signup lists: for now a configured organiser PIN, kept in the session.
+"""Who may see signup lists: a volunteer's account, or the hall's shared organiser PIN.
 
-Owns `organiser_required` and the PIN check, behind one small interface so that the admin
-accounts of a later issue can replace it without touching the views. Wrong PINs are
-throttled per client.
+Owns `organiser_required`, `may_see(activity)` and the PIN check, one small interface the
+views use. A logged-in account (`kiosk.auth`) sees the lists of the activities it may edit
+(an admin: all). The PIN, if configured, is for a hall without accounts: it opens every
+list. Wrong PINs are throttled per client.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from flask import current_app, redirect, request, session, url_for
 
+from kiosk.auth import current_account
 from kiosk.ratelimit import RateLimiter
 
 SESSION_KEY = "organiser"
@@ -38,7 +40,15 @@ def log_out() -> None:
 
 
 def is_organiser() -> bool:
-    return bool(session.get(SESSION_KEY)) and pin_configured()
+    return (bool(session.get(SESSION_KEY)) and pin_configured()) or current_account() is not None
+
+
+def may_see(organiser_id: str | None) -> bool:
+    """Whether this visitor may see the signups of an activity run by `organiser_id`."""
+    if session.get(SESSION_KEY) and pin_configured():
+        return True
+    account = current_account()
+    return account is not None and account.may_edit(organiser_id)
 
 
 def organiser_required(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -234,3 +234,25 @@ def test_switched_off_account_is_logged_out(app: Flask, client: FlaskClient) -> 
     )
     assert omar.get("/admin/").status_code == 302
     assert login(omar, "omar").status_code == 400
+
+
+def test_signup_lists_follow_the_account(app: Flask, client: FlaskClient) -> None:
+    """Omar (Red Cross) sees the homework club's list but not the swimming's (municipality)."""
+    login(client, "omar")
+    index = client.get("/organiser/").get_data(as_text=True)
+    swim = "/organiser/o/demo-simning-kvinnor@motesplats/20261126T173000Z"
+    assert "Simning för kvinnor" not in index
+    assert client.get(swim).status_code == 403
+    assert client.get(swim + ".csv").status_code == 403
+    admin = app.test_client()
+    login(admin, "anna")
+    assert "Simning för kvinnor" in admin.get("/organiser/").get_data(as_text=True)
+    assert admin.get(swim).status_code == 200
+
+
+def test_too_many_logins_from_one_device_are_slowed(client: FlaskClient) -> None:
+    for _ in range(30):
+        login(client, "nobody", "wrong password")
+    response = login(client, "anna")
+    assert response.status_code == 400
+    assert "För många försök från den här enheten" in response.get_data(as_text=True)

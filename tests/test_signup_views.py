@@ -235,6 +235,9 @@ def test_attendance_sheet_csv_and_marking(organiser) -> None:  # type: ignore[no
 
 
 def test_no_pin_configured_keeps_lists_closed(client: FlaskClient) -> None:
-    assert "ingen PIN är inställd" in client.get("/organiser/login").get_data(as_text=True)
-    assert log_in(client, "").status_code == 400
+    assert "Ingen gemensam PIN är inställd" in client.get("/organiser/login").get_data(as_text=True)
+    page = client.get("/organiser/login").get_data(as_text=True)
+    assert 'name="pin"' not in page and "/admin/login" in page  # accounts instead
+    refused = client.post("/organiser/login", data={"csrf_token": token(client), "pin": ""})
+    assert refused.status_code == 400
     assert client.get("/organiser/").status_code == 302
