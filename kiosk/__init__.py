@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         formatting,
         i18n,
         organiser,
+        poster,
         security,
         services,
         signup,
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     formatting.init_app(app)
     csrf.init_app(app)
     app.register_blueprint(board.bp)
+    app.register_blueprint(poster.bp)
     app.register_blueprint(signup.bp)
     app.register_blueprint(organiser.bp)
     app.register_blueprint(api.bp)

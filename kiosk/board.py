@@ -2,7 +2,7 @@
 
 Owns the HTML pages anyone can see. They are rendered here once per language, filter, day
 and store version; `page_cache` in front of the app keeps and revalidates them. Never shows
-signups' names.
+signups' names. The poster of an activity is `kiosk.poster`, its share links `kiosk.sharing`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from kiosk import agenda, services
+from kiosk import agenda, services, sharing
 from kiosk.model import AUDIENCES
 
 bp = Blueprint("board", __name__)
@@ -87,13 +87,16 @@ def detail(activity_id: str):  # type: ignore[no-untyped-def]
     if activity is None:
         abort(404)
     now = svc.now()
+    occurrences = agenda.upcoming_of(activity, now)
+    place = snap.places.get(activity.place_id or "")
     return render_template(
         "board/detail.html",
         site=snap.site,
         activity=activity,
-        occurrences=agenda.upcoming_of(activity, now)[:8],
-        place=snap.places.get(activity.place_id or ""),
+        occurrences=occurrences[:8],
+        place=place,
         organiser=snap.organisers.get(activity.organiser_id or ""),
+        share=sharing.share_links(activity, place, sharing.next_open(occurrences)),
         now=now,
     )
 

@@ -70,6 +70,7 @@ class PageCache:
             self.default_locale(),
         )
         key = (
+            environ.get("HTTP_HOST", ""),  # pages hold absolute links (QR, share) to this host
             path,
             tuple(sorted((k, v) for k, v in query if k != "lang")),
             locale,

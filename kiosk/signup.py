@@ -24,7 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from kiosk import agenda, qr, services
-from kiosk.i18n import current_language
+from kiosk.i18n import current_language, normalise
 from kiosk.public_url import absolute
 from kiosk.recurrence import Occurrence
 from kiosk.signups import SignupError
@@ -100,6 +100,23 @@ def read_entry() -> tuple[Entry, list[str]]:
 
 def _client_is_kiosk() -> bool:
     return request.remote_addr in ("127.0.0.1", "::1")
+
+
+@bp.get("/a/<activity_id>/signup")
+def next_form(activity_id: str):  # type: ignore[no-untyped-def]
+    """A stable address for printed posters: the form of the next occurrence still open
+    (not cancelled, not begun); the activity's page when there is none."""
+    svc = services.get()
+    activity = svc.catalogue.snapshot().activities.get(activity_id)
+    if activity is None:
+        abort(404)
+    lang = normalise(request.args.get("lang")) or current_language().code
+    now = svc.now()
+    if activity.signup.required and activity.status != "cancelled":
+        for occ in agenda.upcoming_of(activity, now, days=366):
+            if occ.status != "cancelled" and occ.start > now:
+                return redirect(signup_path(occ, lang), code=302)
+    return redirect(url_for("board.detail", activity_id=activity_id, lang=lang), code=302)
 
 
 @bp.route("/a/<activity_id>/<rid>/signup", methods=["GET", "POST"])
