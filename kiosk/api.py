@@ -124,6 +124,17 @@ def _calendar_response(body: bytes, filename: str) -> Response:
     return response
 
 
+@bp.post("/sync-now")
+def sync_now():  # type: ignore[no-untyped-def]
+    """`motesplats sync` on the same PC asks the running server to sync at once."""
+    if request.remote_addr not in ("127.0.0.1", "::1"):
+        return _error(_("Bara från servern själv."), 403)
+    engine = services.get().sync
+    engine.outbox.retry_now()
+    engine.wake()
+    return jsonify({"sources": len(engine.sources.all())})
+
+
 @ics.get("/calendar.ics")
 def calendar_feed():  # type: ignore[no-untyped-def]
     """Every activity as one iCalendar file, for subscribing from a phone or computer."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from kiosk import agenda, services, sharing
 from kiosk.model import AUDIENCES
@@ -75,6 +75,7 @@ def index():  # type: ignore[no-untyped-def]
         filter_url=lambda **changes: filter_url(chosen, **changes),
         audiences=AUDIENCES,
         spoken=agenda.spoken_languages(snap),
+        freshness=svc.sync.freshness(current_app.config["SYNC_STALE_HOURS"]),
         now=now,
     )
 

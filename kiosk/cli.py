@@ -180,3 +180,49 @@ def create_admin(username: str, display_name: str, data_dir: str | None, passwor
     finally:
         store.close()
     click.echo(f"Admin {account.id} created. Log in at /admin/login")
+
+
+@main.command("sync")
+@click.option("--data-dir", default=None, help="Data folder [env MOTESPLATS_DATA_DIR].")
+@click.option(
+    "--port", default=None, type=int, help="Port of a running server [env MOTESPLATS_PORT]."
+)
+def sync_once(data_dir: str | None, port: int | None) -> None:
+    """Sync with the central calendars once (asks the running server if there is one)."""
+    import json
+    import urllib.request
+
+    from kiosk.store import StoreLocked, open_store
+    from sync.engine import SyncEngine
+
+    settings = _resolve_or_exit(_overrides({"data_dir": data_dir, "port": port}))
+    setup_logging(settings["LOG_LEVEL"])
+    try:
+        store = open_store(settings["DATA_DIR"])
+    except StoreLocked:
+        url = f"http://127.0.0.1:{settings['PORT']}/api/sync-now"
+        request = urllib.request.Request(url, method="POST", data=b"")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                answer = json.load(response)
+        except OSError as exc:
+            raise click.ClickException(
+                f"the server holds the data folder but {url}: {exc}"
+            ) from exc
+        click.echo(f"The running server syncs now ({answer.get('sources', 0)} calendars).")
+        return
+    try:
+        engine = SyncEngine(store, Path(settings["DATA_DIR"]), lambda: datetime.now(UTC))
+        reports = engine.run_once()
+    finally:
+        store.close()
+    for report in reports:
+        line = (
+            f"{report.source_id}: {report.received} in, {report.deleted} deleted, "
+            f"{report.pushed} out, {report.conflicts} conflicts"
+        )
+        click.echo(line + ("" if report.ok else f" — ERROR {report.error}"))
+    if not reports:
+        click.echo("No calendars to sync (add one on /admin/sync).")
+    if any(not r.ok for r in reports):
+        sys.exit(1)

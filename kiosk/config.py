@@ -113,6 +113,19 @@ SETTINGS: tuple[Setting, ...] = (
         "A volunteer's login ends after this many hours (and when the browser is closed).",
     ),
     Setting(
+        "SYNC_INTERVAL_SECONDS",
+        _positive_int,
+        300,
+        "How often the central calendars are synced (a local edit syncs at once).",
+    ),
+    Setting(
+        "SYNC_STALE_HOURS",
+        _positive_int,
+        24,
+        "The board says the calendar may be out of date when the last successful sync is "
+        "older than this.",
+    ),
+    Setting(
         "SIGNUP_RETENTION_DAYS",
         _positive_int,
         30,

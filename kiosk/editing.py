@@ -16,6 +16,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from kiosk.accounts import Account
 from kiosk.audit import AuditLog
@@ -47,11 +48,27 @@ def slug_id(prefix: str, name: str) -> str:
     return f"{prefix}-{slug}-{uuid.uuid4().hex[:6]}"
 
 
+class ReadOnly(NotAllowed):
+    """The activity comes from a read-only calendar feed; change it there."""
+
+
+ChangeHook = Callable[[dict[str, Any] | None, dict[str, Any] | None], None]
+
+
 class Editor:
     def __init__(self, store: Store, audit: AuditLog, clock: Callable[[], datetime]) -> None:
         self.store = store
         self.audit = audit
         self.clock = clock
+        # Set by the sync engine: queue a change for the central calendar; stamp a change
+        # with this device; say whether an activity's origin is a read-only feed.
+        self.on_change: ChangeHook = lambda before, after: None
+        self.stamp: Callable[[dict[str, Any]], dict[str, Any]] = lambda doc: doc
+        self.read_only: Callable[[str], bool] = lambda origin: False
+
+    def _check_writable(self, current: Activity) -> None:
+        if self.read_only(current.source):
+            raise ReadOnly(current.id)
 
     def _current(self, activity_id: str) -> Activity:
         doc = self.store.get(ACTIVITIES, activity_id)
@@ -66,8 +83,9 @@ class Editor:
         problems = activity.problems()
         if problems:
             raise ValueError("; ".join(problems))
-        after = activity.to_doc()
+        after = self.stamp(activity.to_doc())
         self.store.put(ACTIVITIES, after)
+        self.on_change(before.to_doc() if before else None, after)
         self.audit.record(
             who.id,
             "changed" if before else "created",
@@ -91,6 +109,7 @@ class Editor:
             current = self._current(activity.id)
             if not who.may_edit(current.organiser_id):
                 raise NotAllowed(activity.id)
+            self._check_writable(current)
             if current.version != expected_version:
                 raise Conflict(current)
             return self._write(who, activity, current)
@@ -112,6 +131,7 @@ class Editor:
             current = self._current(activity_id)
             if not who.may_edit(current.organiser_id):
                 raise NotAllowed(activity_id)
+            self._check_writable(current)
             if current.version != expected_version:
                 raise Conflict(current)
             changed = copy.deepcopy(current)
@@ -142,9 +162,11 @@ class Editor:
             current = self._current(activity_id)
             if not who.may_edit(current.organiser_id):
                 raise NotAllowed(activity_id)
+            self._check_writable(current)
             if current.version != expected_version:
                 raise Conflict(current)
             self.store.delete(ACTIVITIES, activity_id)
+            self.on_change(current.to_doc(), None)
             self.audit.record(who.id, "deleted", ACTIVITIES, activity_id, current.to_doc(), None)
 
     def add_place(self, who: Account, name: str, address: str = "", room: str = "") -> Place:

@@ -139,6 +139,8 @@ class Activity:
     version: int = 1
     source: str = "local"
     updated_by: str = ""  # display name of the volunteer who saved it last
+    changed_on: str = ""  # the device that made the last change (see sync.device)
+    change_counter: int = 0  # that device's counter at that change
 
     @property
     def zone(self) -> ZoneInfo:
@@ -205,6 +207,8 @@ class Activity:
             version=int(doc.get("version") or 1),
             source=doc.get("source", "local"),
             updated_by=doc.get("updated_by", ""),
+            changed_on=doc.get("changed_on", ""),
+            change_counter=int(doc.get("change_counter") or 0),
         )
 
     def to_doc(self) -> dict[str, Any]:
@@ -231,6 +235,8 @@ class Activity:
             "version": self.version,
             "source": self.source,
             "updated_by": self.updated_by,
+            "changed_on": self.changed_on,
+            "change_counter": self.change_counter,
         }
 
 

@@ -29,6 +29,8 @@ from kiosk.page_cache import PageCache
 from kiosk.ratelimit import RateLimiter
 from kiosk.signups import SignupBook
 from kiosk.store import Store, open_store
+from sync import device
+from sync.engine import SyncEngine
 
 log = logging.getLogger("motesplats")
 EXTENSION = "motesplats"
@@ -47,6 +49,7 @@ class Services:
     accounts: AccountBook
     audit: AuditLog
     editor: Editor
+    sync: SyncEngine
     # login attempts per client (on top of the per-account lock in kiosk.accounts)
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
 
@@ -65,6 +68,7 @@ class Services:
         """Replace all data with a backup (StoreError if it is not one); log it; return the
         backup made of the data before."""
         kept = self.store.restore(raw)
+        device.renew(self.sync.data_dir)  # the backup's change counters are not ours to reuse
         self.signups.reload()
         self.audit.record(who, "restored", "store", "all", {"kept_as": kept.name}, None)
         return kept
@@ -108,7 +112,11 @@ def init_app(app: Flask) -> None:
         AccountBook(store, clock),
         audit,
         Editor(store, audit, clock),
+        SyncEngine(store, Path(cfg["DATA_DIR"]), clock),
     )
+    services.editor.on_change = services.sync.local_change
+    services.editor.read_only = services.sync.read_only
+    services.editor.stamp = lambda doc: device.stamp(store, services.sync.device, doc)
     app.extensions[EXTENSION] = services
     if cfg["DEMO_ON_EMPTY"] and store.is_empty():
         count = demo.load(store, services.now())
@@ -118,6 +126,7 @@ def init_app(app: Flask) -> None:
     services.purge_now()
     if not cfg.get("TESTING"):
         threading.Thread(target=_purge_hourly, args=(services,), daemon=True, name="purge").start()
+        services.sync.start(cfg["SYNC_INTERVAL_SECONDS"])
 
     @app.context_processor
     def common_context() -> dict[str, object]:

@@ -16,4 +16,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from kiosk.admin import activities, people, present, sessions, site  # noqa: E402,F401
+from kiosk.admin import activities, people, present, sessions, site, sync_page  # noqa: E402,F401

@@ -107,6 +107,14 @@ def edit(activity_id: str):  # type: ignore[no-untyped-def]
     account = auth.current_account()
     assert account is not None
     existing = _activity_or_404(activity_id, account)
+    engine = services.get().sync
+    if engine.read_only(existing.source):
+        source = engine.sources.for_origin(existing.source)
+        message = _(
+            "Den här aktiviteten kommer från kalendern %(name)s och ändras där.",
+            name=source.name if source else existing.source,
+        )
+        return render_template("error.html", message=message), 403
     if request.method == "GET":
         values = activity_form.values_of(existing, services.get().zone)
         history = services.get().audit.entries(limit=5, target=activity_id)

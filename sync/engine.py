@@ -1,0 +1,474 @@
+"""The sync cycle: for every source, pull first, then push; and the loop that runs it.
+
+Owns the rules. Pull: what the server changed replaces the local copy unless this board
+changed it too since they last agreed (`ledger`); then it is a conflict, settled by a fixed
+rule (the central calendar wins for activities imported from it, this board wins for its
+own), and both versions go to the admin's conflicts list. A source that fails keeps the last
+good data. Push: outbox entries in order; an entry is removed only once the server
+confirmed it; a network failure stops the push for this cycle (order is kept) and backs off.
+Local edits wake the loop at once (`wake`). Everything runs in one background thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.model import Activity, utc_iso
+from kiosk.store import Store
+from sync import device
+from sync.ics import IcsError, calendar_bytes, read_calendar
+from sync.ledger import Ledger, content_hash, key
+from sync.outbox import Outbox
+from sync.remote import PreconditionFailed, RemoteError, TokenExpired, remote_for
+from sync.sources import Source, SourceBook
+
+log = logging.getLogger("motesplats.sync")
+ACTIVITIES = "activities"
+
+
+@dataclass
+class Report:
+    """What one cycle did for one source (also kept in the source's state)."""
+
+    source_id: str
+    ok: bool = True
+    error: str = ""
+    received: int = 0
+    deleted: int = 0
+    pushed: int = 0
+    conflicts: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        data_dir: Path,
+        clock: Callable[[], datetime],
+        remote_factory: Callable[[Source], Any] = remote_for,
+    ) -> None:
+        self.store = store
+        self.data_dir = Path(data_dir)
+        self.clock = clock
+        self.sources = SourceBook(store)
+        self.outbox = Outbox(store, clock)
+        self.ledger = Ledger(store)
+        self.remote_factory = remote_factory
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._cycle_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def device(self) -> str:
+        return device.device_id(self.data_dir)
+
+    # ---- local changes (called by kiosk.editing under the store lock) -----------------
+
+    def local_change(self, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        """Queue a saved or deleted activity for the two-way source it belongs to."""
+        doc = after or before
+        if doc is None:
+            return
+        origin = doc.get("source", "local")
+        target = (
+            self.sources.push_target() if origin == "local" else self.sources.for_origin(origin)
+        )
+        if target is None or not target.writable:
+            return
+        uid = doc["id"]
+        if after is None:
+            self.ledger.bury(
+                uid,
+                doc.get("changed_on", ""),
+                int(doc.get("change_counter", 0)),
+                utc_iso(self.clock()),
+            )
+            self.outbox.add(target.id, uid, "delete")
+        else:
+            self.ledger.unbury(uid)
+            self.outbox.add(target.id, uid, "put", self._ics_of(after))
+        self._wake.set()
+
+    def read_only(self, origin: str) -> bool:
+        """Whether activities from `origin` may not be edited here (read-only feeds)."""
+        if not origin.startswith("sync:"):
+            return False
+        source = self.sources.for_origin(origin)
+        return source is None or not source.writable
+
+    def _ics_of(self, doc: dict[str, Any]) -> str:
+        activity = Activity.from_doc(doc)
+        places = {p["id"]: p for p in self.store.all("places")}
+        orgs = {o["id"]: o for o in self.store.all("organisers")}
+        from kiosk.model import Organiser, Place
+
+        place = (
+            {activity.place_id: Place.from_doc(places[activity.place_id])}
+            if (activity.place_id in places)
+            else {}
+        )
+        org = (
+            {activity.organiser_id: Organiser.from_doc(orgs[activity.organiser_id])}
+            if (activity.organiser_id in orgs)
+            else {}
+        )
+        return calendar_bytes([activity], place, org, "Mötesplats").decode("utf-8")
+
+    # ---- the cycle ---------------------------------------------------------------------
+
+    def run_once(self) -> list[Report]:
+        """One cycle over every source: pull, then push. Never raises for a remote's fault."""
+        with self._cycle_lock:
+            reports = []
+            for source in self.sources.all():
+                report = Report(source.id)
+                remote = self.remote_factory(source)
+                self.sources.update_state(source.id, last_attempt=utc_iso(self.clock()))
+                try:
+                    self._pull(source, remote, report)
+                    if source.writable:
+                        self._enqueue_unsent(source)
+                        self._push(source, remote, report)
+                except RemoteError as exc:
+                    report.ok, report.error = False, str(exc)[:500]
+                except IcsError as exc:
+                    report.ok, report.error = False, f"not a usable calendar: {exc}"[:500]
+                except Exception as exc:  # a bug must not stop the other sources or the loop
+                    log.exception("sync of %s failed", source.name)
+                    report.ok, report.error = False, f"internal error: {exc}"[:500]
+                self._record(source, report)
+                reports.append(report)
+            return reports
+
+    def _record(self, source: Source, report: Report) -> None:
+        now = utc_iso(self.clock())
+        changes: dict[str, Any] = {
+            "last_error": report.error,
+            "last_report": {
+                "received": report.received,
+                "deleted": report.deleted,
+                "pushed": report.pushed,
+                "conflicts": report.conflicts,
+                "warnings": report.warnings[:20],
+                "at": now,
+            },
+        }
+        if report.ok:
+            changes["last_success"] = now
+        else:
+            changes["last_failure"] = now
+            log.warning("sync of %s: %s", source.name, report.error)
+        self.sources.update_state(source.id, **changes)
+
+    # ---- pull --------------------------------------------------------------------------
+
+    def _pull(self, source: Source, remote: Any, report: Report) -> None:
+        state = (self.sources.get(source.id) or source).state.get("remote", {})
+        try:
+            changes = remote.pull(state)
+        except TokenExpired:
+            report.warnings.append("the server forgot our sync token: full resync")
+            changes = remote.pull({})
+        if changes.unchanged:
+            self.sources.update_state(source.id, remote=changes.state)
+            return
+        incoming: dict[str, tuple[Activity, str | None, str]] = {}
+        for obj in changes.objects:
+            try:
+                parsed = read_calendar(obj.body)
+            except IcsError as exc:
+                if source.kind == "ics":
+                    raise  # the whole feed is unusable: keep the last good data
+                report.warnings.append(f"{obj.href}: {exc}")
+                continue
+            report.warnings += parsed.warnings[:10]
+            for activity in parsed.activities:
+                incoming[activity.id] = (activity, obj.etag, obj.href)
+        known = self.ledger.known_uids(source.id)
+        by_href = {d.get("href"): uid for uid, d in known.items()}
+        gone = {by_href[h] for h in changes.deleted_hrefs if h in by_href}
+        if changes.complete:
+            gone |= set(known) - set(incoming)
+        with self.store.lock():
+            for activity, etag, href in incoming.values():
+                self._receive(source, activity, etag, href, report)
+            for uid in gone:
+                self._receive_deletion(source, uid, report)
+            self.sources.update_state(source.id, remote=changes.state)
+
+    def _stamped(self, doc: dict[str, Any], source: Source, base_version: int) -> dict[str, Any]:
+        return {
+            **doc,
+            "version": base_version + 1,
+            "updated_by": source.name,
+            "changed_on": source.origin,
+            "change_counter": base_version + 1,
+        }
+
+    def _receive(
+        self, source: Source, activity: Activity, etag: str | None, href: str, report: Report
+    ) -> None:
+        uid = activity.id
+        if self.ledger.buried(uid):
+            return  # deleted here; the deletion is on its way
+        local = self.store.get(ACTIVITIES, uid)
+        state = self.ledger.state(source.id, uid)
+        if state is not None and etag is not None and state.get("etag") == etag:
+            return  # the server's copy is the one we already agreed on
+        origin = source.origin
+        if local is not None and local.get("source", "local") not in ("local", origin):
+            report.warnings.append(f"{uid}: belongs to another source; skipped")
+            return
+        if local is not None and local.get("source", "local") == "local" and not source.writable:
+            report.warnings.append(f"{uid}: a local activity has this UID; skipped")
+            return
+        remote_doc = activity.to_doc()
+        remote_doc["source"] = local.get("source", origin) if local else origin
+        if local is not None and content_hash(local) == content_hash(remote_doc):
+            self.ledger.agree(source.id, uid, etag, href, local)
+            return
+        changed_here = local is not None and self.ledger.changed_here(source.id, uid, local)
+        if changed_here and state is not None:
+            self._conflict(source, uid, local, remote_doc, etag, href, report)
+            return
+        base = int(local["version"]) if local else 0
+        stamped = self._stamped(remote_doc, source, base)
+        self.store.put(ACTIVITIES, stamped)
+        self.ledger.agree(source.id, uid, etag, href, stamped)
+        report.received += 1
+
+    def _receive_deletion(self, source: Source, uid: str, report: Report) -> None:
+        local = self.store.get(ACTIVITIES, uid)
+        if local is None:
+            self.ledger.forget(source.id, uid)
+            return
+        if self.ledger.changed_here(source.id, uid, local):
+            self._conflict(source, uid, local, None, None, None, report)
+            return
+        self.store.delete(ACTIVITIES, uid)
+        self.ledger.forget(source.id, uid)
+        report.deleted += 1
+
+    def _conflict(
+        self,
+        source: Source,
+        uid: str,
+        local: dict[str, Any],
+        remote: dict[str, Any] | None,
+        etag: str | None,
+        href: str | None,
+        report: Report,
+    ) -> None:
+        """Both sides changed: apply the rule, keep both versions for the admin."""
+        ours = local.get("source", "local") == "local"
+        applied = "local" if ours else "central"
+        self.ledger.conflict(source.id, uid, local, remote, etag, applied, utc_iso(self.clock()))
+        self.outbox.hold(uid)
+        state = self.ledger.state(source.id, uid) or {}
+        if applied == "central":
+            if remote is None:
+                self.store.delete(ACTIVITIES, uid)
+                self.ledger.forget(source.id, uid)
+            else:
+                stamped = self._stamped(remote, source, int(local["version"]))
+                self.store.put(ACTIVITIES, stamped)
+                self.ledger.agree(source.id, uid, etag, href, stamped)
+        else:  # keep ours; remember the server's new ETag so "keep local" can overwrite it
+            self.store.put(
+                "sync_state",
+                {
+                    **state,
+                    "id": key(source.id, uid),
+                    "source_id": source.id,
+                    "uid": uid,
+                    "etag": etag,
+                    "href": href or state.get("href"),
+                },
+            )
+        report.conflicts += 1
+
+    # ---- push --------------------------------------------------------------------------
+
+    def _enqueue_unsent(self, source: Source) -> None:
+        """Safety net: local changes with no outbox entry (e.g. a crash between two journal
+        lines, or a source added after the activities) are queued now."""
+        queued = {e.uid for e in self.outbox.pending(source.id)}
+        held = {c["uid"] for c in self.ledger.conflicts() if c["source_id"] == source.id}
+        with self.store.lock():
+            for doc in self.store.all(ACTIVITIES):
+                uid = doc["id"]
+                if uid in queued or uid in held:
+                    continue
+                if doc.get("source", "local") not in ("local", source.origin):
+                    continue
+                if self.ledger.changed_here(source.id, uid, doc):
+                    self.outbox.add(source.id, uid, "put", self._ics_of(doc))
+
+    def _push(self, source: Source, remote: Any, report: Report) -> None:
+        for entry in self.outbox.pending(source.id):
+            if entry.held:
+                continue
+            if not self.outbox.due(entry):
+                break  # later entries wait behind it: order is kept
+            state = self.ledger.state(source.id, entry.uid) or {}
+            try:
+                if entry.op == "put":
+                    etag, href = remote.put(entry.uid, entry.body, state.get("etag"))
+                    sent = read_calendar(entry.body.encode("utf-8")).activities
+                    doc = sent[0].to_doc() if sent else None
+                    if doc is not None:
+                        local = self.store.get(ACTIVITIES, entry.uid)
+                        doc["source"] = (local or {}).get("source", "local")
+                    self.ledger.agree(source.id, entry.uid, etag, href, doc)
+                else:
+                    remote.delete(
+                        state.get("href") or remote.href_for(entry.uid), state.get("etag")
+                    )
+                    self.ledger.forget(source.id, entry.uid)
+                    self.ledger.unbury(entry.uid)
+            except PreconditionFailed:
+                self._push_conflict(source, remote, entry.uid, report)
+                continue
+            except RemoteError as exc:
+                self.outbox.failed(entry, str(exc))
+                raise
+            self.outbox.done(entry)
+            report.pushed += 1
+
+    def _push_conflict(self, source: Source, remote: Any, uid: str, report: Report) -> None:
+        """The server's copy changed since we last saw it: fetch it and record the conflict."""
+        changes = remote.pull({})
+        found = None
+        for obj in changes.objects:
+            try:
+                for activity in read_calendar(obj.body).activities:
+                    if activity.id == uid:
+                        found = (activity.to_doc(), obj.etag, obj.href)
+            except IcsError:
+                continue
+        local = self.store.get(ACTIVITIES, uid)
+        with self.store.lock():
+            if local is None:  # a deletion met a change: the change wins, nothing is lost
+                self.outbox.drop(uid)
+                self.ledger.unbury(uid)
+                if found:
+                    self._receive(source, Activity.from_doc(found[0]), found[1], found[2], report)
+                return
+            remote_doc = found[0] if found else None
+            if remote_doc is not None:
+                remote_doc["source"] = local.get("source", "local")
+            self._conflict(
+                source,
+                uid,
+                local,
+                remote_doc,
+                found[1] if found else None,
+                found[2] if found else None,
+                report,
+            )
+
+    # ---- settling a conflict (admin's one click) ----------------------------------------
+
+    def settle(self, conflict_id: str, choice: str) -> None:
+        """`choice` "local" or "central": that version becomes the activity on both sides."""
+        with self.store.lock():
+            conflict = self.ledger.get_conflict(conflict_id)
+            if conflict is None:
+                return
+            source = self.sources.get(conflict["source_id"])
+            uid = conflict["uid"]
+            chosen = conflict["local"] if choice == "local" else conflict["remote"]
+            current = self.store.get(ACTIVITIES, uid)
+            self.outbox.drop(uid)
+            if chosen is None:
+                if current is not None:
+                    self.store.delete(ACTIVITIES, uid)
+                if choice == "local" and source is not None:
+                    self.outbox.add(source.id, uid, "delete")
+                else:
+                    self.ledger.forget(conflict["source_id"], uid)
+            else:
+                version = int((current or chosen).get("version", 0)) + 1
+                doc = {**chosen, "version": version}
+                self.store.put(ACTIVITIES, doc)
+                if choice == "local" and source is not None:
+                    self.store.put(
+                        "sync_state",
+                        {
+                            "id": key(source.id, uid),
+                            "source_id": source.id,
+                            "uid": uid,
+                            "etag": conflict.get("remote_etag"),
+                            "href": (self.ledger.state(source.id, uid) or {}).get("href"),
+                            "hash": "",
+                        },
+                    )
+                    self.outbox.add(source.id, uid, "put", self._ics_of(doc))
+                elif source is not None:
+                    state = self.ledger.state(source.id, uid) or {}
+                    self.ledger.agree(
+                        source.id, uid, conflict.get("remote_etag"), state.get("href"), doc
+                    )
+            self.ledger.settle(conflict_id)
+        self._wake.set()
+
+    def freshness(self, stale_after_hours: float) -> dict[str, Any] | None:
+        """For the board: when the calendars were last fetched, and whether that is too long
+        ago. None when no calendar is configured."""
+        from datetime import timedelta
+
+        from kiosk.model import parse_utc
+
+        sources = self.sources.all()
+        if not sources:
+            return None
+        times = [parse_utc(s.state["last_success"]) for s in sources if s.state.get("last_success")]
+        oldest = min(times) if len(times) == len(sources) else None
+        stale = oldest is None or self.clock() - oldest > timedelta(hours=stale_after_hours)
+        return {"last": max(times) if times else None, "oldest": oldest, "stale": stale}
+
+    # ---- the loop ------------------------------------------------------------------------
+
+    def start(self, interval: float) -> None:
+        if self._thread is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    if self.sources.all():
+                        self.run_once()
+                except Exception:
+                    log.exception("sync cycle failed")
+                self._wake.wait(timeout=self._next_wait(interval))
+                self._wake.clear()
+
+        self._thread = threading.Thread(target=loop, daemon=True, name="sync")
+        self._thread.start()
+
+    def _next_wait(self, interval: float) -> float:
+        """The interval, or sooner when an outbox entry is due to be retried."""
+        from kiosk.model import parse_utc
+
+        wait = interval
+        for entry in self.outbox.pending()[:1]:
+            if entry.next_try:
+                wait = min(
+                    wait, max(1.0, (parse_utc(entry.next_try) - self.clock()).total_seconds())
+                )
+        return wait
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
