@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import board, signup
+from bench import board, signup, sync
 
 if __name__ == "__main__":
     board.main(sys.argv[1:])
     signup.main(sys.argv[1:])
+    sync.main(sys.argv[1:])

@@ -233,8 +233,10 @@ class SyncEngine:
         remote_doc = activity.to_doc()
         remote_doc["source"] = local.get("source", origin) if local else origin
         if local is not None and content_hash(local) == content_hash(remote_doc):
-            self.ledger.agree(source.id, uid, etag, href, local)
-            return
+            agreed = state is not None and state.get("hash") == content_hash(local)
+            if not agreed or state.get("etag") != etag or state.get("href") != href:
+                self.ledger.agree(source.id, uid, etag, href, local)
+            return  # same content: nothing to write
         changed_here = local is not None and self.ledger.changed_here(source.id, uid, local)
         if changed_here and state is not None:
             self._conflict(source, uid, local, remote_doc, etag, href, report)
