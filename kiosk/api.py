@@ -131,7 +131,7 @@ def sync_now():  # type: ignore[no-untyped-def]
         return _error(_("Bara från servern själv."), 403)
     engine = services.get().sync
     engine.outbox.retry_now()
-    engine.wake()
+    engine.wake(force=True)
     return jsonify({"sources": len(engine.sources.all())})
 
 

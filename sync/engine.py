@@ -12,19 +12,20 @@ Local edits wake the loop at once (`wake`). Everything runs in one background th
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.model import Activity, utc_iso
+from kiosk.model import Activity, parse_utc, utc_iso
 from kiosk.store import Store
 from sync import device
 from sync.ics import IcsError, calendar_bytes, read_calendar
 from sync.ledger import Ledger, content_hash, key
-from sync.outbox import Outbox
+from sync.outbox import FIRST_RETRY, MAX_RETRY, Outbox
 from sync.remote import PreconditionFailed, RemoteError, TokenExpired, remote_for
 from sync.sources import Source, SourceBook
 
@@ -64,6 +65,7 @@ class SyncEngine:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._cycle_lock = threading.Lock()
+        self._forced = False
         self._thread: threading.Thread | None = None
 
     @property
@@ -124,11 +126,17 @@ class SyncEngine:
 
     # ---- the cycle ---------------------------------------------------------------------
 
-    def run_once(self) -> list[Report]:
-        """One cycle over every source: pull, then push. Never raises for a remote's fault."""
+    def run_once(self, force: bool = True) -> list[Report]:
+        """One cycle over every source: pull, then push. Never raises for a remote's fault.
+
+        A source that failed is left alone until its backoff passed (5 s, 10 s, … 15 min,
+        with jitter), unless `force` (a person asked, or the server just started)."""
         with self._cycle_lock:
             reports = []
             for source in self.sources.all():
+                retry_at = source.state.get("retry_at")
+                if not force and retry_at and parse_utc(retry_at) > self.clock():
+                    continue
                 report = Report(source.id)
                 remote = self.remote_factory(source)
                 self.sources.update_state(source.id, last_attempt=utc_iso(self.clock()))
@@ -162,9 +170,15 @@ class SyncEngine:
             },
         }
         if report.ok:
-            changes["last_success"] = now
+            changes.update(last_success=now, failures=0, retry_at="")
         else:
-            changes["last_failure"] = now
+            failures = int(source.state.get("failures", 0)) + 1
+            delay = min(FIRST_RETRY * 2 ** (failures - 1), MAX_RETRY) * random.uniform(0.75, 1.25)
+            changes.update(
+                last_failure=now,
+                failures=failures,
+                retry_at=utc_iso(self.clock() + timedelta(seconds=delay)),
+            )
             log.warning("sync of %s: %s", source.name, report.error)
         self.sources.update_state(source.id, **changes)
 
@@ -323,7 +337,9 @@ class SyncEngine:
             state = self.ledger.state(source.id, entry.uid) or {}
             try:
                 if entry.op == "put":
-                    etag, href = remote.put(entry.uid, entry.body, state.get("etag"))
+                    etag, href = remote.put(
+                        entry.uid, entry.body, state.get("etag"), state.get("href")
+                    )
                     sent = read_calendar(entry.body.encode("utf-8")).activities
                     doc = sent[0].to_doc() if sent else None
                     if doc is not None:
@@ -358,6 +374,12 @@ class SyncEngine:
                 continue
         local = self.store.get(ACTIVITIES, uid)
         with self.store.lock():
+            if local is not None and found is not None:
+                remote_doc = {**found[0], "source": local.get("source", "local")}
+                if content_hash(remote_doc) == content_hash(local):  # the same already
+                    self.ledger.agree(source.id, uid, found[1], found[2], local)
+                    self.outbox.drop(uid)
+                    return
             if local is None:  # a deletion met a change: the change wins, nothing is lost
                 self.outbox.drop(uid)
                 self.ledger.unbury(uid)
@@ -425,10 +447,6 @@ class SyncEngine:
     def freshness(self, stale_after_hours: float) -> dict[str, Any] | None:
         """For the board: when the calendars were last fetched, and whether that is too long
         ago. None when no calendar is configured."""
-        from datetime import timedelta
-
-        from kiosk.model import parse_utc
-
         sources = self.sources.all()
         if not sources:
             return None
@@ -444,10 +462,13 @@ class SyncEngine:
             return
 
         def loop() -> None:
+            first = True  # a (re)started server tries at once, whatever the backoff said
             while not self._stop.is_set():
                 try:
                     if self.sources.all():
-                        self.run_once()
+                        forced, self._forced = first or self._forced, False
+                        self.run_once(force=forced)
+                        first = False
                 except Exception:
                     log.exception("sync cycle failed")
                 self._wake.wait(timeout=self._next_wait(interval))
@@ -457,9 +478,7 @@ class SyncEngine:
         self._thread.start()
 
     def _next_wait(self, interval: float) -> float:
-        """The interval, or sooner when an outbox entry is due to be retried."""
-        from kiosk.model import parse_utc
-
+        """The interval, or sooner when a retry is due."""
         wait = interval
         for entry in self.outbox.pending()[:1]:
             if entry.next_try:
@@ -468,7 +487,9 @@ class SyncEngine:
                 )
         return wait
 
-    def wake(self) -> None:
+    def wake(self, force: bool = False) -> None:
+        """Run a cycle now; `force`: also for sources backing off (a person asked)."""
+        self._forced = self._forced or force
         self._wake.set()
 
     def stop(self) -> None:

@@ -622,17 +622,48 @@ def _fallback_zone(calendar: Calendar) -> ZoneInfo:
     return ZoneInfo(DEFAULT_TZ)
 
 
+SINGLE_VALUED = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID")
+
+
+def _first_of_duplicates(event: Event) -> bool:
+    """Keep the first of properties that may appear once but appear twice (seen in the
+    wild); True if something was dropped."""
+    dropped = False
+    for name in SINGLE_VALUED:
+        value = event.get(name)
+        if isinstance(value, list):
+            event[name] = value[0]
+            dropped = True
+    return dropped
+
+
 def read_calendar(data: bytes | str) -> IcsImport:
-    """Activities in iCalendar `data`, with what was skipped or adapted. Raises IcsError."""
+    """Activities in iCalendar `data`, with what was skipped or adapted.
+
+    An event that cannot be read is skipped (and listed in `skipped`), the others are kept.
+    Raises IcsError when nothing usable is there: not iCalendar, cut short (no final
+    END:VCALENDAR: a download that broke off must not look like a calendar that lost its
+    later events), no events, or no event that could be read.
+    """
+    text = _decode(data)
+    starts = text.lstrip().upper().startswith("BEGIN:VCALENDAR")
+    if starts and not text.rstrip().upper().endswith("END:VCALENDAR"):
+        raise IcsError("the calendar is cut short: it does not end with END:VCALENDAR")
+    calendars = _calendars(text)
     result = IcsImport()
     groups: dict[str, tuple[ZoneInfo, list[Event]]] = {}
-    for calendar in _calendars(_decode(data)):
+    for calendar in calendars:
         zone = _fallback_zone(calendar)
         for event in calendar.walk("VEVENT"):
+            if _first_of_duplicates(event):
+                result.warnings.append(
+                    "an event repeats a property that may appear once: the first was kept"
+                )
             uid = str(event.get("UID", "")).strip() or _stable_uid(event)
             groups.setdefault(uid, (zone, []))[1].append(event)
     if not groups:
         raise IcsError("the calendar has no events (no VEVENT)")
+    refused: list[str] = []
     for uid, (zone, events) in groups.items():
         masters = [e for e in events if e.get("RECURRENCE-ID") is None]
         overrides = [e for e in events if e.get("RECURRENCE-ID") is not None]
@@ -646,7 +677,16 @@ def read_calendar(data: bytes | str) -> IcsImport:
         if len(masters) > 1:
             reader.warn(f"{len(masters)} events share this UID: kept the highest SEQUENCE")
         master = max(masters, key=_sequence)
-        result.activities.append(_read_group(uid, master, overrides, reader))
+        try:
+            result.activities.append(_read_group(uid, master, overrides, reader))
+        except IcsError as exc:
+            refused.append(str(exc))
+        except (OverflowError, ValueError, TypeError, AttributeError) as exc:
+            refused.append(f"{uid!r}: unreadable ({type(exc).__name__}: {exc})")
+    result.skipped += refused
+    if refused and not result.activities:
+        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+        raise IcsError(refused[0] + more)
     for line in result.skipped:
         log.info("ics import skipped %s", line)
     return result

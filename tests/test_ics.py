@@ -415,3 +415,24 @@ def test_activity_feed_has_one_activity(client: FlaskClient) -> None:
 
 def test_unknown_activity_feed_is_404(client: FlaskClient) -> None:
     assert client.get("/a/nobody@motesplats.ics").status_code == 404
+
+
+def test_a_broken_event_is_skipped_and_the_rest_kept() -> None:
+    data = calendar_of(
+        "UID:good@test\r\nDTSTART:20261124T100000\r\nSUMMARY:Bra",
+        "UID:bad@test\r\nSUMMARY:Utan tid",
+        "UID:twice@test\r\nDTSTART:20261125T100000\r\nDTSTART:20261126T100000\r\nSUMMARY:Två",
+    )
+    result = read_calendar(data)
+    assert sorted(a.id for a in result.activities) == ["good@test", "twice@test"]
+    assert any("bad@test" in line for line in result.skipped)
+    twice = next(a for a in result.activities if a.id == "twice@test")
+    assert twice.start.day == 25  # the first DTSTART
+
+
+def test_a_calendar_cut_short_is_refused_whole() -> None:
+    whole = calendar_of(
+        *(f"UID:{n}@test\r\nDTSTART:2026112{n}T100000\r\nSUMMARY:E{n}" for n in range(5))
+    )
+    with pytest.raises(IcsError, match="cut short"):
+        read_calendar(whole[: len(whole) * 2 // 3])

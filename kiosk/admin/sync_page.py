@@ -75,7 +75,7 @@ def remove_source(source_id: str):  # type: ignore[no-untyped-def]
 def run_now():  # type: ignore[no-untyped-def]
     engine = services.get().sync
     engine.outbox.retry_now()
-    engine.wake()  # the background loop does it; a web request never waits for a server
+    engine.wake(force=True)  # the background loop does it; a web request never waits for a server
     flash(_("Synken körs nu. Ladda om sidan om en stund."))
     return redirect(url_for("admin.sync"), code=303)
 
