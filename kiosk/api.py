@@ -137,10 +137,24 @@ def sync_now():  # type: ignore[no-untyped-def]
 
 @ics.get("/calendar.ics")
 def calendar_feed():  # type: ignore[no-untyped-def]
-    """Every activity as one iCalendar file, for subscribing from a phone or computer."""
+    """Every activity as one iCalendar file, for subscribing from a phone or computer;
+    `?organiser=<id>` or `?audience=<code>` (e.g. women) narrows it down."""
     snap = services.get().catalogue.snapshot()
-    ordered = sorted(snap.activities.values(), key=lambda a: (a.start, a.id))
-    body = calendar_bytes(ordered, snap.places, snap.organisers, snap.site.name)
+    chosen = list(snap.activities.values())
+    name = snap.site.name
+    organiser = request.args.get("organiser")
+    if organiser:
+        if organiser not in snap.organisers:
+            return _error(_("Okänd förening."), 404)
+        chosen = [a for a in chosen if a.organiser_id == organiser]
+        name = f"{name} – {snap.organisers[organiser].name}"
+    audience = request.args.get("audience")
+    if audience:
+        if audience not in AUDIENCES:
+            return _error(_("Okänd målgrupp."), 404)
+        chosen = [a for a in chosen if audience in a.audiences]
+    ordered = sorted(chosen, key=lambda a: (a.start, a.id))
+    body = calendar_bytes(ordered, snap.places, snap.organisers, name)
     return _calendar_response(body, "motesplats.ics")
 
 
