@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +14,12 @@ from tests.admin_helpers import PASSWORD
 from tests.conftest import VENV_BIN, free_port, start_server, stop_server, wait_for_http
 
 pytestmark = pytest.mark.browser
+
+
+def next_sunday() -> str:
+    """The coming Sunday (never today), as the form wants it: the server runs on real time."""
+    today = datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    return (today + timedelta(days=6 - today.weekday() or 7)).isoformat()
 
 
 @pytest.fixture
@@ -54,7 +62,7 @@ def test_clash_warning_names_the_first_cafe(browser, admin_server: str, shot) ->
         page.locator("button[type=submit]").click()
     assert page.url.endswith("/admin/new?lang=sv")
     page.fill("#title_sv", "Språkcafé för nybörjare")
-    page.fill("input[name=date]", "2026-11-29")  # a Sunday: the demo café is 17:00-19:00
+    page.fill("input[name=date]", next_sunday())  # the demo café is on Sundays 17:00-19:00
     page.fill("input[name=start_time]", "18:00")
     page.fill("input[name=end_time]", "19:30")
     page.check("input[name=repeat][value=none]")
