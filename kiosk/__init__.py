@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         i18n,
         organiser,
         poster,
+        pwa,
         security,
         services,
         signup,
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     formatting.init_app(app)
     csrf.init_app(app)
+    pwa.init_app(app)
     app.register_blueprint(board.bp)
     app.register_blueprint(poster.bp)
     app.register_blueprint(signup.bp)
@@ -50,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(api.ics)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(pwa.bp)
     app.jinja_env.globals.update(
         current_account=auth.current_account, default_locale=i18n.default_locale
     )

@@ -106,7 +106,7 @@ def init_app(app: Flask) -> None:
         pages,
         clock,
         zone,
-        SignupBook(store, clock),
+        SignupBook(store, clock, cfg["SECRET_KEY"].encode()),
         RateLimiter(cfg["SIGNUP_RATE_LIMIT"], 600),
         timedelta(days=cfg["SIGNUP_RETENTION_DAYS"]),
         AccountBook(store, clock),

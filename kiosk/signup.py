@@ -3,6 +3,12 @@
 Owns `/a/<id>/<rid>/signup`, `/s/<signup id>/<secret>` (view and cancel) and the QR images.
 Every refusal says why in the visitor's language and stores nothing. Never shows anyone's
 name except on that person's own private page.
+
+The form works as a plain HTML form. The page's script (static/js/signup-queue.js) sends
+the same fields with a fetch carrying the header `X-Motesplats-Request: signup` and an
+`idempotency_key`; it then gets JSON back — `{"ok": true, "url": …}` or
+`{"ok": false, "problems": [...], "retry": bool}` — so a signup kept on a phone while it
+was offline can be sent again, any number of times, and is stored once.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -27,10 +34,11 @@ from kiosk import agenda, qr, services
 from kiosk.i18n import current_language, normalise
 from kiosk.public_url import absolute
 from kiosk.recurrence import Occurrence
-from kiosk.signups import SignupError
+from kiosk.signups import IDEMPOTENCY_KEY, SignupError
 
 bp = Blueprint("signup", __name__)
 NAME_MAX = 60
+FETCH_HEADER = "X-Motesplats-Request"  # sent only by our own script (see kiosk.csrf)
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
 
 
@@ -87,7 +95,9 @@ def read_entry() -> tuple[Entry, list[str]]:
         problems.append(
             _("Kryssa i rutan om att vi får spara ditt namn tills aktiviteten är över.")
         )
-    if request.form.get("website"):  # a field people never see: only robots fill it in
+    key = request.form.get("idempotency_key", "")
+    if request.form.get("website") or (key and not IDEMPOTENCY_KEY.match(key)):
+        # a field people never see (only robots fill it in), or a key our script never makes
         problems.append(_("Anmälan kunde inte tas emot. Försök igen."))
     entry = Entry(
         name[:NAME_MAX],
@@ -100,6 +110,19 @@ def read_entry() -> tuple[Entry, list[str]]:
 
 def _client_is_kiosk() -> bool:
     return request.remote_addr in ("127.0.0.1", "::1")
+
+
+def _sent_by_script() -> bool:
+    return request.headers.get(FETCH_HEADER) == "signup"
+
+
+def _answer(url: str | None, problems: list[str], status: int, retry: bool = False):  # type: ignore[no-untyped-def]
+    """JSON for the page's script: where to go, or what is wrong and whether to try later."""
+    if url:
+        return jsonify(ok=True, url=url)
+    response = jsonify(ok=False, problems=problems, retry=retry)
+    response.status_code = status
+    return response
 
 
 @bp.get("/a/<activity_id>/signup")
@@ -134,13 +157,17 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
     entry, problems, status = Entry(), [], 200
     if request.method == "POST":
         entry, problems = read_entry()
-        if closed_reason:
+        key = request.form.get("idempotency_key") or None
+        limited = False
+        if closed_reason and not key:
             problems = [closed_reason]
         elif (
             not problems
             and not _client_is_kiosk()
+            and not svc.signups.has_key(key)
             and not svc.signup_limit.allow(request.remote_addr or "?")
         ):
+            limited = True
             problems = [
                 _("Du har gjort många anmälningar på kort tid. Vänta en stund och försök igen.")
             ]
@@ -153,20 +180,25 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
                     children=entry.children,
                     phone=entry.phone,
                     language=current_language().code,
+                    idempotency_key=key,
                 )
-            except SignupError:
-                problems = [_("Det går inte att anmäla sig till det här tillfället.")]
+            except SignupError as refused:
+                problems = [
+                    closed_reason
+                    if closed_reason and refused.reason != "key_reused"
+                    else _("Det går inte att anmäla sig till det här tillfället.")
+                ]
             else:
-                return redirect(
-                    url_for(
-                        "signup.mine",
-                        signup_id=signup.id,
-                        secret=secret,
-                        lang=current_language().code,
-                    ),
-                    code=303,
+                url = url_for(
+                    "signup.mine",
+                    signup_id=signup.id,
+                    secret=secret,
+                    lang=current_language().code,
                 )
-        status = 400
+                return _answer(url, [], 200) if _sent_by_script() else redirect(url, code=303)
+        status = 429 if limited else 400
+        if _sent_by_script():
+            return _answer(None, problems, status, retry=limited)
     counts = svc.signups.counts(activity.id, rid, activity.signup.capacity)
     snap = svc.catalogue.snapshot()
     return render_template(

@@ -8,12 +8,19 @@ the store's one lock, and a cancellation with its promotions is one atomic write
 Personal data is minimal (a first name or nickname, an optional phone) and is erased
 `retention_days` after the occurrence ends; the counts (people, attended) stay for reports.
 The private link's secret is stored only as a SHA-256 hash.
+
+Replays: a phone that signed up offline sends its signup again until it hears back, with an
+idempotency key it made up. The first arrival is stored; every later one with the same key
+returns that same signup and the same private link (its secret is derived from the key with
+the server's link key, so it need not be stored), and counts nothing twice.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
 from collections.abc import Callable
@@ -27,6 +34,8 @@ from kiosk.store import Store
 
 TABLE = "signups"
 CODE_ALPHABET = "ACDEFHJKLMNPRTUVWXY34679"  # no look-alikes (0/O, 1/I, 2/Z, 5/S, 8/B)
+# At least 128 random bits in URL-safe base64 or hex, as the phone's script makes them.
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
 
 class SignupError(Exception):
@@ -54,7 +63,7 @@ class Signup:
     language: str = "sv"
     attended: bool = False
     purged: bool = False
-    idempotency_key: str | None = None
+    idempotency_key: str | None = None  # stored as its SHA-256 hash, erased with the name
     history: list[str] = field(default_factory=list)
     order: int = 0  # signing order across the whole store: the waitlist's queue position
 
@@ -106,9 +115,13 @@ def hash_secret(secret: str) -> str:
 class SignupBook:
     """All signups, with an in-memory index by occurrence. The only writer of `signups`."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime], link_key: bytes | None = None
+    ) -> None:
         self.store = store
         self.clock = clock
+        self._link_key = link_key or secrets.token_bytes(32)
+        self._by_key: dict[str, str] = {}  # hashed idempotency key -> signup id
         # In memory, so that counting places never reads documents: signup ids per
         # occurrence in signing order, and each signup's (status, people).
         self._by_occurrence: dict[str, list[str]] = {}
@@ -121,6 +134,7 @@ class SignupBook:
         with self.store.lock():
             self._by_occurrence = {}
             self._state = {}
+            self._by_key = {}
             docs = sorted(self.store.all(TABLE), key=lambda d: (d.get("order", 0), d["created_at"]))
             for doc in docs:
                 self._index(Signup.from_doc(doc))
@@ -129,6 +143,27 @@ class SignupBook:
     def _index(self, signup: Signup) -> None:
         self._by_occurrence.setdefault(signup.occurrence_key, []).append(signup.id)
         self._state[signup.id] = (signup.status, signup.people)
+        if signup.idempotency_key:
+            self._by_key[signup.idempotency_key] = signup.id
+
+    def has_key(self, idempotency_key: str | None) -> bool:
+        """Whether a signup with this idempotency key is already stored (a replay)."""
+        if not idempotency_key:
+            return False
+        with self.store.lock():
+            return hash_secret(idempotency_key) in self._by_key
+
+    def _keyed_secret(self, key: str) -> str:
+        digest = hmac.new(self._link_key, b"signup-link:" + key.encode(), hashlib.sha256)
+        return base64.urlsafe_b64encode(digest.digest()[:18]).decode()
+
+    def _replayed(self, key_hash: str, occurrence: Occurrence, key: str) -> tuple[Signup, str]:
+        signup = Signup.from_doc(self._doc(self._by_key[key_hash]))
+        secret = self._keyed_secret(key)
+        same_place = signup.occurrence_key == f"{occurrence.activity.id}/{occurrence.recurrence_id}"
+        if not same_place or not hmac.compare_digest(signup.token_hash, hash_secret(secret)):
+            raise SignupError("key_reused")
+        return signup, secret
 
     def _doc(self, signup_id: str) -> dict[str, Any]:
         doc = self.store.get(TABLE, signup_id)
@@ -169,15 +204,31 @@ class SignupBook:
         language: str,
         idempotency_key: str | None = None,
     ) -> tuple[Signup, str]:
-        """Sign a party up; returns the signup and the secret of its private link."""
+        """Sign a party up; returns the signup and the secret of its private link.
+
+        With an `idempotency_key` (see IDEMPOTENCY_KEY) a second call returns the first
+        call's signup and secret unchanged; SignupError('key_reused') if the key belongs to
+        another occurrence."""
         activity = occurrence.activity
+        key_hash = None
+        if idempotency_key is not None:
+            if not IDEMPOTENCY_KEY.match(idempotency_key):
+                raise SignupError("bad_key")
+            key_hash = hash_secret(idempotency_key)
+            with self.store.lock():
+                if key_hash in self._by_key:
+                    return self._replayed(key_hash, occurrence, idempotency_key)
         if not activity.signup.required or occurrence.status == "cancelled":
             raise SignupError("closed")
         now = self.clock()
         if occurrence.end.astimezone(UTC) <= now.astimezone(UTC):
             raise SignupError("past")
-        secret = secrets.token_urlsafe(18)
+        secret = (
+            self._keyed_secret(idempotency_key) if idempotency_key else secrets.token_urlsafe(18)
+        )
         with self.store.lock():
+            if key_hash in self._by_key:  # the same replay, arrived twice at once
+                return self._replayed(key_hash, occurrence, idempotency_key or "")
             counts = self.counts(activity.id, occurrence.recurrence_id, activity.signup.capacity)
             fits = counts.places_left is None or (
                 counts.waitlisted_parties == 0 and adults + children <= counts.places_left
@@ -196,7 +247,7 @@ class SignupBook:
                 name=name,
                 phone=phone or None,
                 language=language,
-                idempotency_key=idempotency_key,
+                idempotency_key=key_hash,
                 history=[f"{utc_iso(now)} {'confirmed' if fits else 'waitlisted'}"],
                 order=self._next_order,
             )

@@ -85,13 +85,20 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> No
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
-def start_server(data_dir: Path, port: int, *extra: str) -> subprocess.Popen:
+def start_server(
+    data_dir: Path,
+    port: int,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    cwd: Path = REPO,
+) -> subprocess.Popen:
     """Run the real console script `motesplats serve` in a subprocess.
 
-    Its log goes to a file beside the data folder, not a pipe: a pipe nobody reads fills up
+    `env` adds environment variables (PYTHONPATH=<a copy of the code> runs that copy, as
+    a new deployment would); `extra` adds flags (a later `--host` wins). Its log goes to a file beside the data folder, not a pipe: a pipe nobody reads fills up
     and blocks the server mid-request.
     """
-    env = {**os.environ, "MOTESPLATS_LOG_LEVEL": "INFO"}
+    env = {**os.environ, "MOTESPLATS_LOG_LEVEL": "INFO", **(env or {})}
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     log = open(data_dir.parent / f"server-{port}.log", "ab")  # noqa: SIM115 - closed in stop
     command = [
@@ -105,7 +112,7 @@ def start_server(data_dir: Path, port: int, *extra: str) -> subprocess.Popen:
         str(data_dir),
         *extra,
     ]
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
     proc.log_file = log  # type: ignore[attr-defined]
     return proc
 

@@ -124,7 +124,7 @@ def test_rate_limit_per_phone_but_not_for_the_kiosk(app: Flask, client: FlaskCli
     for i in range(10):
         assert sign_up(client, name=f"P{i}").status_code == 303
     response = sign_up(client, name="Eleventh")
-    assert response.status_code == 400 and "Vänta en stund" in response.get_data(as_text=True)
+    assert response.status_code == 429 and "Vänta en stund" in response.get_data(as_text=True)
     assert stored(app) == 10
     kiosk = {"REMOTE_ADDR": "127.0.0.1"}
     html = client.get(SWIM, environ_base=kiosk).get_data(as_text=True)

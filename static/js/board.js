@@ -1,7 +1,9 @@
 // Mötesplats board: the clock, dimming finished activities, updating the board in place
 // when its data changes, saying so when the server cannot be reached, and on the kiosk
 // itself: back to the home board after a while without a touch, no text selection, no
-// zoom, no context menu. No framework, no network other than this server.
+// zoom, no context menu. Where the browser allows a service worker (https, or localhost on
+// the kiosk) it registers one (static/js/sw.js); a page that worker served from its cache
+// says since when. No framework, no network other than this server.
 (function () {
   "use strict";
   var html = document.documentElement;
@@ -54,9 +56,40 @@
       });
   }
 
+  // Set by the service worker on a page it kept: when it was saved.
+  var savedAt = html.getAttribute("data-saved-at");
+
+  function savedText() {
+    var saved = new Date(savedAt);
+    if (isNaN(saved)) return null;
+    var when = hhmm(saved);
+    if (saved.toDateString() !== new Date().toDateString()) {
+      try {
+        when = saved.toLocaleDateString(lang, { weekday: "long", day: "numeric", month: "long",
+          numberingSystem: "latn", timeZone: zone }) + " " + when;
+      } catch (e) { /* the time alone */ }
+    }
+    return (body.getAttribute("data-saved-text") || "%(time)s").replace("%(time)s", when);
+  }
+
   function setOffline(isOffline) {
+    if (!isOffline && savedAt) { location.reload(); return; }  // back online: the fresh page
     var banner = document.querySelector("[data-offline]");
     if (banner) banner.hidden = !isOffline;
+  }
+
+  if (savedAt) {
+    var banner = document.querySelector("[data-offline]");
+    var text = savedText();
+    if (banner && text) {
+      banner.textContent = text;
+      banner.hidden = false;
+    }
+    window.addEventListener("online", function () { setOffline(false); });
+  }
+
+  if (window.isSecureContext && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* the pages work without */ });
   }
 
   function poll() {
