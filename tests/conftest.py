@@ -95,8 +95,9 @@ def start_server(
     """Run the real console script `motesplats serve` in a subprocess.
 
     `env` adds environment variables (PYTHONPATH=<a copy of the code> runs that copy, as
-    a new deployment would); `extra` adds flags (a later `--host` wins). Its log goes to a file beside the data folder, not a pipe: a pipe nobody reads fills up
-    and blocks the server mid-request.
+    a new deployment would); `extra` adds flags (a later `--host` wins). Its log goes to a
+    file beside the data folder, not a pipe: a pipe nobody reads fills up and blocks the
+    server mid-request.
     """
     env = {**os.environ, "MOTESPLATS_LOG_LEVEL": "INFO", **(env or {})}
     data_dir.parent.mkdir(parents=True, exist_ok=True)
