@@ -13,20 +13,15 @@ Usage: `.venv/bin/python -m bench.signup [--phones N]`
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 from collections import Counter
-from pathlib import Path
 
 from bench.async_phones import AsyncPhone
-from bench.board import REPO, RESULTS, free_port, wait_for
+from bench.live import live_server, record
 from bench.phone import next_signup_path
 
 ACTIVITY = "demo-simning-kvinnor@motesplats"  # 20 places in the demo week
@@ -65,30 +60,8 @@ async def _burst(base: str, phones: int) -> tuple[list[tuple], float]:
 
 def main(argv: list[str]) -> dict:
     phones = int(argv[argv.index("--phones") + 1]) if "--phones" in argv else 200
-    tmp = Path(tempfile.mkdtemp(prefix="motesplats-bench-signup-"))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "motesplats"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(tmp / "data"),
-        ],
-        env={**os.environ, "MOTESPLATS_LOG_LEVEL": "ERROR"},
-        cwd=REPO,
-    )
-    try:
-        wait_for(base + "/")
+    with live_server("signup") as base:
         results, wall = burst(base, phones)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(tmp, ignore_errors=True)
     ack = sorted(r[2] * 1000 for r in results if r[0] != "error")
     page = sorted(r[3] * 1000 for r in results if r[0] != "error")
     counts = Counter(r[0] for r in results)
@@ -114,11 +87,7 @@ def main(argv: list[str]) -> dict:
         f"  errors {figures['errors']}; confirmed {figures['confirmed']}, "
         f"waitlisted {figures['waitlisted']}; {figures['distinct_links']} distinct private links"
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    latest = RESULTS / "latest.json"
-    data = json.loads(latest.read_text()) if latest.exists() else {}
-    data["signup_burst"] = figures
-    latest.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    record("signup_burst", figures)
     return figures
 
 

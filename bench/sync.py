@@ -13,7 +13,6 @@ Usage: `.venv/bin/python -m bench.sync`
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from bench.board import RESULTS
+from bench.live import record
 from kiosk.store import open_store
 from sync.engine import SyncEngine
 
@@ -132,11 +131,7 @@ def main(argv: list[str]) -> dict:
         f"  no-change sync, server without ETag: {full_s:.2f} s "
         f"(whole feed parsed and compared; {writes} store writes, state only)"
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    latest = RESULTS / "latest.json"
-    data = json.loads(latest.read_text()) if latest.exists() else {}
-    data["sync"] = figures
-    latest.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    record("sync", figures)
     return figures
 
 
