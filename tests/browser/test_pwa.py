@@ -241,6 +241,7 @@ def test_plain_http_on_the_lan_works_without_a_worker(lan_browser, tmp_path: Pat
         with page.expect_navigation(url="**/s/**"):
             page.locator("button[type=submit]").click()
         assert "LAN-Yonas" in page.locator("main").inner_text()
+        assert problems == []  # online: not one console error
 
         # The Wi-Fi drops while the form is open: the signup waits in IndexedDB and goes
         # as soon as the page sees the network again.
@@ -253,8 +254,8 @@ def test_plain_http_on_the_lan_works_without_a_worker(lan_browser, tmp_path: Pat
         with page.expect_navigation(url="**/s/**", timeout=20_000):
             context.set_offline(False)
         assert "LAN-Hodan" in page.locator("main").inner_text()
-        real_problems = [p for p in problems if "ERR_INTERNET_DISCONNECTED" not in p]
-        assert real_problems == []
+        # Offline, Chromium logs the failed fetch itself; nothing else may appear.
+        assert [p for p in problems if "ERR_INTERNET_DISCONNECTED" not in p] == []
         context.close()
     finally:
         server.stop()
