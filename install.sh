@@ -4,19 +4,51 @@
 #   ./install.sh --dev    also the test tools: pytest, ruff, playwright, and (as root)
 #                         Debian's chromium (browser tests), zbar-tools (QR decoding), poppler-utils
 #                         (poster PDFs to PNG), wrk (benchmarks)
+#   sudo ./install.sh --service   also a systemd service: starts at boot, restarts on failure,
+#                         runs as the user 'motesplats', data in /var/lib/motesplats/data
+#   sudo ./install.sh --kiosk     the service, and Chromium full screen on this PC's display
+#                         (KIOSK_USER=<who is logged in on the screen>, default: who ran sudo)
+#   sudo ./install.sh --uninstall removes the service and the kiosk browser (keeps the data)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 DEV=0
+SERVICE=0
+KIOSK=0
+UNINSTALL=0
 for arg in "$@"; do
   case "$arg" in
     --dev) DEV=1 ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    --service) SERVICE=1 ;;
+    --kiosk) SERVICE=1; KIOSK=1 ;;
+    --uninstall) UNINSTALL=1 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+systemd_runs_here() { [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; }
+need_root() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "$1 changes the system and needs root: sudo ./install.sh $1" >&2
+    exit 1
+  fi
+}
+UNITS_DIR="${UNITS_DIR:-/etc/systemd/system}"
+SERVICE_USER=motesplats
+SERVICE_DATA=/var/lib/motesplats/data
+
+if [ "$UNINSTALL" = 1 ]; then
+  need_root --uninstall
+  if systemd_runs_here; then
+    systemctl disable --now motesplats-kiosk.service motesplats.service 2>/dev/null || true
+  fi
+  rm -f "$UNITS_DIR/motesplats.service" "$UNITS_DIR/motesplats-kiosk.service"
+  if systemd_runs_here; then systemctl daemon-reload; fi
+  say "Removed the Mötesplats service and kiosk browser. The data stays in $SERVICE_DATA."
+  exit 0
+fi
 
 PYTHON="${PYTHON:-python3}"
 if ! command -v "$PYTHON" >/dev/null 2>&1; then
@@ -68,6 +100,48 @@ if [ "$DEV" = 1 ]; then
       echo "      install them with: sudo apt-get install ${need[*]}" >&2
     fi
   fi
+fi
+
+if [ "$SERVICE" = 1 ]; then
+  need_root "$([ "$KIOSK" = 1 ] && echo --kiosk || echo --service)"
+  if ! systemd_runs_here; then
+    say "systemd is not running on this machine (a container or CI?): skipping the service."
+    echo "Start the board by hand instead: .venv/bin/motesplats serve"
+    exit 0
+  fi
+  id "$SERVICE_USER" >/dev/null 2>&1 ||
+    useradd --system --home-dir /var/lib/motesplats --shell /usr/sbin/nologin "$SERVICE_USER"
+  mkdir -p "$SERVICE_DATA"
+  chown -R "$SERVICE_USER:" /var/lib/motesplats
+  if ! runuser -u "$SERVICE_USER" -- test -r "$PWD/kiosk/__init__.py"; then
+    echo "The user '$SERVICE_USER' cannot read $PWD. Put Mötesplats in a folder everyone" >&2
+    echo "can read, for example: sudo mv $PWD /opt/motesplats, then run this again there." >&2
+    exit 1
+  fi
+  kiosk_flags=()
+  if [ "$KIOSK" = 1 ]; then
+    KIOSK_USER="${KIOSK_USER:-${SUDO_USER:-}}"
+    if [ -z "$KIOSK_USER" ] || [ ! -e /tmp/.X11-unix/X0 ]; then
+      say "No desktop session on display :0 (or no KIOSK_USER): skipping the kiosk browser."
+      KIOSK=0
+    else
+      [ -x /usr/bin/chromium ] || apt-get install -y -qq chromium x11-xserver-utils >/dev/null
+      kiosk_flags=(--kiosk --desktop-user "$KIOSK_USER")
+    fi
+  fi
+  units="$(mktemp -d)"
+  .venv/bin/python -m kiosk.systemd write "$units" --repo "$PWD" --data-dir "$SERVICE_DATA" \
+    --user "$SERVICE_USER" "${kiosk_flags[@]}"
+  install -m 644 "$units"/*.service "$UNITS_DIR/"
+  rm -rf "$units"
+  systemctl daemon-reload
+  systemctl enable --now motesplats.service
+  say "The board runs as a service: systemctl status motesplats (logs: journalctl -u motesplats)"
+  if [ "$KIOSK" = 1 ]; then
+    systemctl enable --now motesplats-kiosk.service
+    say "Chromium shows the board full screen on display :0 for $KIOSK_USER."
+  fi
+  exit 0
 fi
 
 say "Done. Start the board with: .venv/bin/motesplats serve"

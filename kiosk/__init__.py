@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         board,
         csrf,
         formatting,
+        health,
         i18n,
         organiser,
         poster,
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.ics)
     app.register_blueprint(admin_bp)
     app.register_blueprint(pwa.bp)
+    app.register_blueprint(health.bp)
     app.jinja_env.globals.update(
         current_account=auth.current_account, default_locale=i18n.default_locale
     )

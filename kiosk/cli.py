@@ -70,7 +70,7 @@ def main() -> None:
 @_flag_options
 def serve(**flags: Any) -> None:
     """Serve the board with waitress (loads the demo week into an empty store)."""
-    from kiosk import create_app
+    from kiosk import create_app, systemd
     from kiosk.http_server import serve as waitress_serve
     from kiosk.store import StoreError
 
@@ -90,6 +90,7 @@ def serve(**flags: Any) -> None:
     try:
         waitress_serve(
             app,
+            on_ready=lambda: systemd.notify("READY=1\nSTATUS=Serving the board"),
             host=settings["HOST"],
             port=settings["PORT"],
             threads=settings["THREADS"],

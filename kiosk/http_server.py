@@ -16,6 +16,7 @@ trigger) and the rest goes out at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from waitress import create_server
@@ -35,10 +36,13 @@ class QuietChannel(HTTPChannel):
         return bool(super().writable())
 
 
-def serve(app: Any, **settings: Any) -> None:
-    """Serve `app` with waitress until interrupted (settings as for `waitress.serve`)."""
+def serve(app: Any, on_ready: Callable[[], object] | None = None, **settings: Any) -> None:
+    """Serve `app` with waitress until interrupted (settings as for `waitress.serve`).
+    `on_ready` is called once the socket listens (systemd's READY=1)."""
     server = create_server(app, **settings)
     server.channel_class = QuietChannel  # type: ignore[union-attr]
+    if on_ready is not None:
+        on_ready()
     try:
         server.run()
     finally:
