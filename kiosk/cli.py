@@ -146,6 +146,54 @@ def backup(data_dir: str | None) -> None:
         store.close()
 
 
+@main.command()
+@click.option("--data-dir", default=None, help="Data folder [env MOTESPLATS_DATA_DIR].")
+@click.option("--port", default=None, type=int, help="Port [env MOTESPLATS_PORT].")
+@click.option("--min-free-mb", default=500, show_default=True, help="Disk space to want free.")
+@click.option(
+    "--reference-url",
+    default=None,
+    help="A web server whose clock to compare with (default: the first central calendar).",
+)
+def doctor(
+    data_dir: str | None, port: int | None, min_free_mb: int, reference_url: str | None
+) -> None:
+    """Check what commonly goes wrong and say what to do about it."""
+    from kiosk import doctor as checks
+
+    settings = _resolve_or_exit(_overrides({"data_dir": data_dir, "port": port}))
+    findings = checks.run(settings, min_free_mb, reference_url)
+    for finding in findings:
+        click.echo(finding.line())
+    problems = sum(not f.ok for f in findings)
+    click.echo(f"\n{problems} problem(s) found." if problems else "\nEverything looks fine.")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data-dir", default=None, help="Data folder [env MOTESPLATS_DATA_DIR].")
+def restore(backup_file: Path, data_dir: str | None) -> None:
+    """Replace the data with a backup (the current data is backed up first)."""
+    from kiosk.store import StoreError, open_store
+
+    settings = _resolve_or_exit(_overrides({"data_dir": data_dir}))
+    try:
+        store = open_store(settings["DATA_DIR"], backup_keep=settings["BACKUP_KEEP"])
+    except StoreError as exc:
+        raise click.ClickException(f"{exc}. Stop the server first, then run this again.") from exc
+    try:
+        raw = backup_file.read_bytes()
+        counts = store.inspect_backup(raw)
+        kept = store.restore(raw)
+    except StoreError as exc:
+        raise click.ClickException(f"{exc}. Nothing was changed.") from exc
+    finally:
+        store.close()
+    summary = ", ".join(f"{n} {table}" for table, n in sorted(counts.items()))
+    click.echo(f"Restored {backup_file.name}: {summary}. The data before is kept in {kept}.")
+
+
 @main.command("create-admin")
 @click.option("--username", prompt="Username (a-z, 0-9, . _ -)", help="Login name.")
 @click.option("--name", "display_name", default="", help="Name shown in the change log.")

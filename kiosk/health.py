@@ -31,7 +31,7 @@ def healthz():  # type: ignore[no-untyped-def]
     if not os.access(data_dir, os.W_OK):
         problems.append("data folder not writable")
     backups = svc.store.list_backups()
-    backup_age = round(time.time() - backups[-1].stat().st_mtime) if backups else None
+    backup_age = round(time.time() - backups[0].stat().st_mtime) if backups else None  # newest
     fresh = svc.sync.freshness(current_app.config["SYNC_STALE_HOURS"])
     now = svc.now()
     sync = (

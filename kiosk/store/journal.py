@@ -144,6 +144,7 @@ class JournalStore(Store):
         backup_keep: int = 14,
         backup_interval: timedelta = timedelta(hours=1),
         compact_min_bytes: int = 4 * 1024 * 1024,
+        backup_on_open: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -173,7 +174,8 @@ class JournalStore(Store):
         self.recovery_notes: list[str] = []
         try:
             self._load()
-            self.backup()
+            if backup_on_open:  # `motesplats doctor` looks without making one
+                self.backup()
         except BaseException:
             self._release_folder()
             raise
