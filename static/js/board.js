@@ -85,7 +85,13 @@
       banner.textContent = text;
       banner.hidden = false;
     }
-    window.addEventListener("online", function () { setOffline(false); });
+    // "online" only means a network is there (a hall's Wi-Fi without internet, or a
+    // browser's own bookkeeping): reload only once this server really answers.
+    window.addEventListener("online", function () {
+      fetch("/api/board-version", { cache: "no-store" })
+        .then(function (r) { if (r.ok) setOffline(false); })
+        .catch(function () { /* still offline */ });
+    });
   }
 
   if (window.isSecureContext && "serviceWorker" in navigator) {
