@@ -87,6 +87,7 @@ def serve(**flags: Any) -> None:
         settings["PORT"],
         settings["DATA_DIR"],
     )
+    announcement = _announce(settings)
     try:
         waitress_serve(
             app,
@@ -106,6 +107,26 @@ def serve(**flags: Any) -> None:
             f"could not listen on {settings['HOST']}:{settings['PORT']}: {exc.strerror}. "
             "Is another Mötesplats already running? Choose another port with --port."
         ) from exc
+    finally:
+        if announcement is not None:
+            announcement.close()
+
+
+def _announce(settings: dict[str, Any]) -> Any:
+    """`<MDNS_NAME>.local` for phones, unless the board listens on loopback only."""
+    from ipaddress import ip_address
+
+    from kiosk import lan_name
+
+    host = settings["HOST"]
+    if host in ("0.0.0.0", "::", ""):
+        return lan_name.announce(settings["MDNS_NAME"], settings["PORT"])
+    try:
+        if ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        return None  # a host name: the network already knows it
+    return lan_name.announce(settings["MDNS_NAME"], settings["PORT"], [host])
 
 
 @main.command()

@@ -77,6 +77,14 @@ SETTINGS: tuple[Setting, ...] = (
         "--public-url",
     ),
     Setting("TIMEZONE", _parse_timezone, "Europe/Stockholm", "The municipality's time zone."),
+    Setting(
+        "MDNS_NAME",
+        str,
+        "motesplats",
+        "Name announced on the hall's network over mDNS (<name>.local); empty: none. Only "
+        "when serving on every network or a LAN address, never on loopback.",
+        "--mdns-name",
+    ),
     Setting("DEFAULT_LOCALE", str, "sv", "Language shown when the visitor has not chosen one."),
     Setting("DEMO_ON_EMPTY", _parse_bool, True, "Load the demo week when the store is empty."),
     Setting("BACKUP_KEEP", _positive_int, 14, "How many rolling backups to keep."),
