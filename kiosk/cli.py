@@ -215,6 +215,41 @@ def restore(backup_file: Path, data_dir: str | None) -> None:
     click.echo(f"Restored {backup_file.name}: {summary}. The data before is kept in {kept}.")
 
 
+@main.command()
+@click.option("--data-dir", default=None, help="Data folder [env MOTESPLATS_DATA_DIR].")
+@click.option("--dry-run", is_flag=True, help="Try it on a copy; change nothing.")
+def migrate(data_dir: str | None, dry_run: bool) -> None:
+    """Bring the data up to this version's schema (the server does this when it starts)."""
+    import shutil
+    import tempfile
+
+    from kiosk import migrations
+    from kiosk.store import StoreError, open_store
+
+    settings = _resolve_or_exit(_overrides({"data_dir": data_dir}))
+    folder = Path(settings["DATA_DIR"])
+    with tempfile.TemporaryDirectory(prefix="motesplats-migrate-") as scratch:
+        if dry_run:
+            copy = Path(scratch) / "data"
+            shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("motesplats.lock"))
+            folder = copy
+        try:
+            before = open_store(folder, backup_on_open=False)
+        except StoreError as exc:
+            raise click.ClickException(f"{exc}. Stop the server first, or use --dry-run.") from exc
+        version = migrations.stored_version({name: before.all(name) for name in before.tables()})
+        before.close()
+        try:
+            open_store(folder, migrate=migrations.migrate).close()
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+    done = "would be migrated" if dry_run else "migrated"
+    if version == migrations.SCHEMA_VERSION:
+        click.echo(f"The data is at schema {version} already; nothing to do.")
+    else:
+        click.echo(f"The data {done}: schema {version} → {migrations.SCHEMA_VERSION}.")
+
+
 @main.command("create-admin")
 @click.option("--username", prompt="Username (a-z, 0-9, . _ -)", help="Login name.")
 @click.option("--name", "display_name", default="", help="Name shown in the change log.")

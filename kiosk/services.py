@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from kiosk import demo
+from kiosk import demo, migrations
 from kiosk.accounts import AccountBook
 from kiosk.agenda import Catalogue
 from kiosk.audit import AuditLog
@@ -90,6 +90,7 @@ def init_app(app: Flask) -> None:
         backup_keep=cfg["BACKUP_KEEP"],
         backup_interval=timedelta(minutes=cfg["BACKUP_INTERVAL_MINUTES"]),
         compact_min_bytes=cfg["COMPACT_MIN_BYTES"],
+        migrate=migrations.migrate,
     )
     clock = cfg.get("CLOCK") or (lambda: datetime.now(UTC))
     audit = AuditLog(Path(cfg["DATA_DIR"]), clock)
@@ -118,7 +119,7 @@ def init_app(app: Flask) -> None:
     services.editor.read_only = services.sync.read_only
     services.editor.stamp = lambda doc: device.stamp(store, services.sync.device, doc)
     app.extensions[EXTENSION] = services
-    if cfg["DEMO_ON_EMPTY"] and store.is_empty():
+    if cfg["DEMO_ON_EMPTY"] and migrations.holds_no_data(store):
         count = demo.load(store, services.now())
         log.info("the store was empty: loaded the demo week (%d activities)", count)
     if "STORE" not in cfg:

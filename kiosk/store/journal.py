@@ -74,6 +74,8 @@ FORMAT = 1
 
 
 Loaded = tuple[dict[str, dict[str, Document]], int, datetime | None]
+# Documents per logical table -> the same migrated, or None when already current.
+Migrate = Callable[[dict[str, list[Document]]], dict[str, list[Document]] | None]
 
 
 class DamagedFile(Exception):
@@ -145,8 +147,10 @@ class JournalStore(Store):
         backup_interval: timedelta = timedelta(hours=1),
         compact_min_bytes: int = 4 * 1024 * 1024,
         backup_on_open: bool = True,
+        migrate: Migrate | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
+        self._migrate = migrate
         self.data_dir.mkdir(parents=True, exist_ok=True)
         (self.data_dir / BACKUP_DIR).mkdir(exist_ok=True)
         self.snapshot_path = self.data_dir / SNAPSHOT_NAME
@@ -470,7 +474,27 @@ class JournalStore(Store):
             loaded = self._newest_good_backup()
         self._install(*loaded)
         self._replay_journal()
+        if self._migrate is not None:
+            self._apply_migration(self._migrate)
         self._compact()
+
+    def _apply_migration(self, migrate: Migrate) -> None:
+        """Migrate in memory; nothing is written unless every step succeeded (an exception
+        leaves the data file and journal byte-identical). Before the migrated data replaces
+        the file, the data as it was goes to a backup."""
+        current = {name: [dict(d) for d in self.all(name)] for name in self.tables()}
+        migrated = migrate(current)  # raises: the caller sees it; nothing was written
+        if migrated is None:
+            return
+        kept = self.backup()
+        self._note(logging.WARNING, f"data migrated; the data before is in {kept.name}")
+        shards: dict[str, dict[str, Document]] = {}
+        for name, docs in migrated.items():
+            if not TABLE_NAME.match(name):
+                raise StoreError(f"a migration produced a bad table name {name!r}")
+            for number, doc in enumerate(docs, start=1):
+                shards.setdefault(shard_name(name, doc["id"]), {})[str(number)] = doc
+        self._install(shards, self._seq + 1, self._last_change)
 
     def _newest_good_backup(self) -> Loaded:
         for path in self.list_backups():
