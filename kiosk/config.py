@@ -95,6 +95,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Least time between two automatic backups (one is also made at every start).",
     ),
     Setting(
+        "NIGHTLY_BACKUP_HOUR",
+        int,
+        3,
+        "Local hour after which the nightly backup is made (into data/nightly/).",
+    ),
+    Setting("NIGHTLY_BACKUP_KEEP", _positive_int, 14, "How many nightly backups to keep."),
+    Setting(
+        "BACKUP_COPY_DIR",
+        str,
+        "",
+        "A folder (a USB stick's mount point) that also gets each nightly backup; empty: none.",
+    ),
+    Setting(
         "COMPACT_MIN_BYTES",
         _positive_int,
         4 * 1024 * 1024,

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from kiosk import demo, migrations
+from kiosk import demo, migrations, nightly
 from kiosk.accounts import AccountBook
 from kiosk.agenda import Catalogue
 from kiosk.audit import AuditLog
@@ -128,6 +128,15 @@ def init_app(app: Flask) -> None:
     if not cfg.get("TESTING"):
         threading.Thread(target=_purge_hourly, args=(services,), daemon=True, name="purge").start()
         services.sync.start(cfg["SYNC_INTERVAL_SECONDS"])
+        nightly.start(
+            store,
+            Path(cfg["DATA_DIR"]),
+            clock,
+            zone,
+            cfg["NIGHTLY_BACKUP_HOUR"],
+            cfg["NIGHTLY_BACKUP_KEEP"],
+            Path(cfg["BACKUP_COPY_DIR"]) if cfg["BACKUP_COPY_DIR"] else None,
+        )
 
     @app.context_processor
     def common_context() -> dict[str, object]:
