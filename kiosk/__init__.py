@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         organiser,
         poster,
         pwa,
+        request_log,
         security,
         services,
         signup,
@@ -41,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings.resolve(config))
     security.init_app(app)
+    request_log.init_app(app)
     services.init_app(app)
     i18n.init_app(app)
     formatting.init_app(app)

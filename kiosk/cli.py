@@ -22,11 +22,9 @@ log = logging.getLogger("motesplats")
 
 
 def setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    from kiosk import request_log
+
+    request_log.setup(level)  # key=value lines with a request id, to stderr (journald)
     # waitress notes every queued request at WARNING; under a burst of phones that floods
     # the journal while nothing is wrong.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

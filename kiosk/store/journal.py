@@ -486,8 +486,9 @@ class JournalStore(Store):
         migrated = migrate(current)  # raises: the caller sees it; nothing was written
         if migrated is None:
             return
-        kept = self.backup()
-        self._note(logging.WARNING, f"data migrated; the data before is in {kept.name}")
+        if any(current.values()):  # a new, empty store only gets its version: no news
+            kept = self.backup()
+            self._note(logging.WARNING, f"data migrated; the data before is in {kept.name}")
         shards: dict[str, dict[str, Document]] = {}
         for name, docs in migrated.items():
             if not TABLE_NAME.match(name):
