@@ -9,6 +9,8 @@
 #   sudo ./install.sh --kiosk     the service, and Chromium full screen on this PC's display
 #                         (KIOSK_USER=<who is logged in on the screen>, default: who ran sudo)
 #   sudo ./install.sh --uninstall removes the service and the kiosk browser (keeps the data)
+#   ./install.sh --update  fetches the new version (git pull), tries it on a copy of the data,
+#                         and keeps the old version if the new one cannot read the data
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,13 +18,15 @@ DEV=0
 SERVICE=0
 KIOSK=0
 UNINSTALL=0
+UPDATE=0
 for arg in "$@"; do
   case "$arg" in
     --dev) DEV=1 ;;
     --service) SERVICE=1 ;;
     --kiosk) SERVICE=1; KIOSK=1 ;;
     --uninstall) UNINSTALL=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --update) UPDATE=1 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -83,6 +87,43 @@ say "Compiling translations"
 
 say "Creating the data folder"
 mkdir -p data
+
+if [ "$UPDATE" = 1 ]; then
+  if [ ! -d .git ] || ! command -v git >/dev/null 2>&1; then
+    echo "--update needs a git checkout. Otherwise download the new version and run ./install.sh there." >&2
+    exit 1
+  fi
+  old="$(git rev-parse HEAD)"
+  say "Fetching the new version"
+  if ! git pull --ff-only --quiet; then
+    echo "Could not fetch the new version (no network, or files changed here: git status)." >&2
+    exit 1
+  fi
+  if [ "$(git rev-parse HEAD)" = "$old" ]; then
+    say "Mötesplats is up to date."
+    exit 0
+  fi
+  .venv/bin/python -m pip install --quiet -e . &&
+    .venv/bin/pybabel compile --use-fuzzy -d kiosk/translations >/dev/null 2>&1 || true
+  data="${MOTESPLATS_DATA_DIR:-}"
+  if [ -z "$data" ]; then
+    if [ -d "$SERVICE_DATA" ] && [ -f "$UNITS_DIR/motesplats.service" ]; then data="$SERVICE_DATA"; else data="$PWD/data"; fi
+  fi
+  say "Trying the new version on a copy of the data in $data"
+  if ! .venv/bin/motesplats migrate --dry-run --data-dir "$data"; then
+    say "The new version cannot read the data. Going back to the old version; nothing was changed."
+    git reset --quiet --keep "$old"
+    .venv/bin/python -m pip install --quiet -e . || true
+    exit 1
+  fi
+  if systemd_runs_here && systemctl is-enabled --quiet motesplats.service 2>/dev/null; then
+    systemctl restart motesplats.service
+    say "Updated to $(git rev-parse --short HEAD); the service restarted and updated the data."
+  else
+    say "Updated to $(git rev-parse --short HEAD). Restart Mötesplats to use it (it updates the data as it starts)."
+  fi
+  exit 0
+fi
 
 if [ "$DEV" = 1 ]; then
   need=()
