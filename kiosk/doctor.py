@@ -222,9 +222,11 @@ def run(settings: dict[str, Any], min_free_mb: int, reference_url: str | None) -
         )
         return findings
     try:
+        sources = [(s.name, s.url) for s in SourceBook(store).all()]
+        if reference_url is None and sources:  # the central calendar's server knows the time
+            reference_url = sources[0][1].replace("webcal://", "https://", 1)
         findings.append(check_clock(now, store.last_change, reference_url))
         findings.append(check_backups(store.list_backups(), time.time()))
-        sources = [(s.name, s.url) for s in SourceBook(store).all()]
     finally:
         store.close()
     findings += (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from zeroconf import IPVersion, Zeroconf
@@ -31,22 +32,29 @@ def test_lan_addresses_leave_out_loopback() -> None:
     assert all(not a.startswith("127.") for a in lan_name.lan_addresses())
 
 
-def test_announce_and_resolve_on_loopback() -> None:
-    announcement = lan_name.announce("motesplats-test", 8080, ["127.0.0.1"])
-    assert announcement is not None
-    assert announcement.done.wait(10)
-    if announcement.error:
-        pytest.skip(f"multicast is not available on loopback here: {announcement.error}")
+def resolve_and_close(announcement: lan_name.Announcement):  # type: ignore[no-untyped-def]
     try:
         resolver = Zeroconf(interfaces=["127.0.0.1"], ip_version=IPVersion.V4Only)
         try:
-            found = resolver.get_service_info(
+            return resolver.get_service_info(
                 lan_name.SERVICE_TYPE, announcement.info.name, timeout=5000
             )
         finally:
             resolver.close()
     finally:
         announcement.close()
+
+
+def test_announce_and_resolve_on_loopback() -> None:
+    announcement = lan_name.announce("motesplats-test", 8080, ["127.0.0.1"])
+    assert announcement is not None
+    assert announcement.done.wait(10)
+    if announcement.error:
+        pytest.skip(f"multicast is not available on loopback here: {announcement.error}")
+    # zeroconf's blocking calls refuse to run where an asyncio loop is running (other tests
+    # leave one in this thread), as `motesplats serve`'s main thread never has: use another.
+    with ThreadPoolExecutor(1) as pool:
+        found = pool.submit(resolve_and_close, announcement).result(timeout=30)
     if found is None:
         pytest.skip("no mDNS answer arrived on loopback (multicast filtered in this sandbox)")
     assert found.server == "motesplats-test.local." and found.port == 8080
