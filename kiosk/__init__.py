@@ -21,8 +21,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         auth,
         board,
         csrf,
+        directory,
         formatting,
         health,
+        help_views,
         i18n,
         organiser,
         poster,
@@ -57,6 +59,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(directory.bp)
+    app.register_blueprint(help_views.bp)
     app.jinja_env.globals.update(
         current_account=auth.current_account, default_locale=i18n.default_locale
     )

@@ -95,6 +95,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Least time between two automatic backups (one is also made at every start).",
     ),
     Setting(
+        "HELP_RETENTION_DAYS",
+        _positive_int,
+        14,
+        "Days after a help request is marked handled before its name, phone and text are erased.",
+    ),
+    Setting(
         "NIGHTLY_BACKUP_HOUR",
         int,
         3,

@@ -83,6 +83,13 @@ ORGANISERS = [
         },
         "Birgitta",
         "070-123 45 67",
+        "https://www.rodakorset.se/",
+        {
+            "sv": "Barn och unga som vill ha läxhjälp, och vuxna som vill öva svenska eller cykla.",
+            "en": "Children and young people who want homework help; adults practising Swedish.",
+            "ar": "الأطفال والشباب الذين يريدون مساعدة في الواجبات، "
+            "والكبار الذين يتدربون على السويدية.",
+        },
     ),
     Organiser(
         "demo-kyrkan",

@@ -181,6 +181,19 @@ class Editor:
         self.audit.record(who.id, "created", "organisers", organiser.id, None, organiser.to_doc())
         return organiser
 
+    def save_organiser(self, who: Account, organiser: Organiser) -> None:
+        """Change an organisation's directory entry (its own organisers, or an admin)."""
+        if not who.may_edit(organiser.id):
+            raise NotAllowed(organiser.id)
+        with self.store.lock():
+            before = self.store.get("organisers", organiser.id)
+            if before is None:
+                raise NotAllowed(organiser.id)
+            self.store.put("organisers", organiser.to_doc())
+            self.audit.record(
+                who.id, "changed", "organisers", organiser.id, before, organiser.to_doc()
+            )
+
     def save_site(self, who: Account, site: SiteSettings) -> None:
         with self.store.lock():
             before = self.store.get("settings", "site")

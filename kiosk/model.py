@@ -269,10 +269,11 @@ class Organiser(PlainRecord):
 
     id: str
     name: str
-    about: Texts = field(default_factory=dict)
+    about: Texts = field(default_factory=dict)  # what it does, per language
     contact_name: str = ""
     phone: str = ""
     web: str = ""
+    for_whom: Texts = field(default_factory=dict)  # who it is for, per language
 
 
 @dataclass

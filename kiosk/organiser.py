@@ -6,15 +6,14 @@ accounts of a later issue replace that guard). Personal data appears only here.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from kiosk import agenda, organiser_access, services
+from kiosk import agenda, door_counts, organiser_access, services
 from kiosk.signups import SignupError
+from kiosk.spreadsheet import excel_csv
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -56,7 +55,7 @@ def index():  # type: ignore[no-untyped-def]
     now = svc.now()
     rows = []
     for occ in agenda.occurrences_between(snap, now - timedelta(days=7), now + timedelta(days=21)):
-        if occ.activity.signup.required and organiser_access.may_see(occ.activity.organiser_id):
+        if organiser_access.may_see(occ.activity.organiser_id):
             counts = svc.signups.counts(
                 occ.activity.id, occ.recurrence_id, occ.activity.signup.capacity
             )
@@ -78,16 +77,25 @@ def _occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
 def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
     svc = services.get()
     occ = _occurrence(activity_id, rid)
+    problem = None
     if request.method == "POST":
+        try:
+            door = door_counts.parse(request.form.to_dict())
+        except door_counts.DoorCountError:
+            problem = _("Skriv antal med siffror (0 till 9999), eller lämna rutan tom.")
+        if problem is None:
+            svc.door_counts.set(activity_id, rid, door)
         present = set(request.form.getlist("attended"))
         for signup in svc.signups.signups_for(activity_id, rid):
             try:
                 svc.signups.mark_attended(signup.id, signup.id in present)
             except SignupError:
                 abort(404)
-        return redirect(
-            url_for("organiser.occurrence", activity_id=activity_id, rid=rid, saved=1), code=303
-        )
+        if problem is None:
+            return redirect(
+                url_for("organiser.occurrence", activity_id=activity_id, rid=rid, saved=1),
+                code=303,
+            )
     signups = svc.signups.signups_for(activity_id, rid)
     counts = svc.signups.counts(activity_id, rid, occ.activity.signup.capacity)
     response = Response(
@@ -96,8 +104,11 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
             occ=occ,
             signups=signups,
             counts=counts,
+            door=svc.door_counts.get(activity_id, rid),
+            problem=problem,
             saved=request.args.get("saved") == "1",
-        )
+        ),
+        400 if problem else 200,
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -107,31 +118,25 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
 @organiser_access.organiser_required
 def occurrence_csv(activity_id: str, rid: str) -> Response:
     occ = _occurrence(activity_id, rid)
-    out = io.StringIO()
-    out.write("\ufeff")  # so that Excel reads UTF-8 (å, ä, ö, Arabic)
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [_("Kod"), _("Namn"), _("Vuxna"), _("Barn"), _("Telefon"), _("Status"), _("Närvarande")]
-    )
-    for s in services.get().signups.signups_for(activity_id, rid):
-        writer.writerow(
-            [
-                s.code,
-                _csv_safe(s.name or ""),
-                s.adults,
-                s.children,
-                _csv_safe(s.phone or ""),
-                s.status,
-                "1" if s.attended else "0",
-            ]
-        )
-    response = Response(out.getvalue(), mimetype="text/csv")
-    day = occ.start.strftime("%Y-%m-%d")
-    response.headers["Content-Disposition"] = f'attachment; filename="anmalningar-{day}.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheet programs from running a name as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    header = [
+        _("Kod"),
+        _("Namn"),
+        _("Vuxna"),
+        _("Barn"),
+        _("Telefon"),
+        _("Status"),
+        _("Närvarande"),
+    ]
+    rows = [
+        [
+            s.code,
+            s.name or "",
+            s.adults,
+            s.children,
+            s.phone or "",
+            s.status,
+            "1" if s.attended else "0",
+        ]
+        for s in services.get().signups.signups_for(activity_id, rid)
+    ]
+    return excel_csv(header, rows, f"anmalningar-{occ.start:%Y-%m-%d}.csv")

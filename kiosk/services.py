@@ -24,7 +24,9 @@ from kiosk import demo, migrations, nightly
 from kiosk.accounts import AccountBook
 from kiosk.agenda import Catalogue
 from kiosk.audit import AuditLog
+from kiosk.door_counts import DoorCounts
 from kiosk.editing import Editor
+from kiosk.help_requests import HelpDesk
 from kiosk.page_cache import PageCache
 from kiosk.ratelimit import RateLimiter
 from kiosk.signups import SignupBook
@@ -50,6 +52,10 @@ class Services:
     audit: AuditLog
     editor: Editor
     sync: SyncEngine
+    door_counts: DoorCounts
+    help_desk: HelpDesk
+    help_retention: timedelta
+    help_limit: RateLimiter
     # login attempts per client (on top of the per-account lock in kiosk.accounts)
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
 
@@ -58,11 +64,15 @@ class Services:
         return self.clock().astimezone(self.zone)
 
     def purge_now(self) -> int:
-        """Erase expired personal data of signups; log how many (never whom)."""
+        """Erase expired personal data of signups and help requests; log how many (never
+        whom)."""
         erased = self.signups.purge(self.retention)
         if erased:
             log.info("erased names and phones of %d signup(s) past retention", erased)
-        return erased
+        closed = self.help_desk.purge(self.help_retention)
+        if closed:
+            log.info("erased the personal data of %d closed help request(s)", closed)
+        return erased + closed
 
     def restore(self, raw: bytes, who: str) -> Path:
         """Replace all data with a backup (StoreError if it is not one); log it; return the
@@ -114,6 +124,10 @@ def init_app(app: Flask) -> None:
         audit,
         Editor(store, audit, clock),
         SyncEngine(store, Path(cfg["DATA_DIR"]), clock),
+        DoorCounts(store),
+        HelpDesk(store, clock),
+        timedelta(days=cfg["HELP_RETENTION_DAYS"]),
+        RateLimiter(cfg["SIGNUP_RATE_LIMIT"], 600),
     )
     services.editor.on_change = services.sync.local_change
     services.editor.read_only = services.sync.read_only

@@ -7,7 +7,9 @@ every form carries the CSRF token (`kiosk.csrf` checks every POST); every write 
 
 Modules: `sessions` (log in and out), `activities` (list, edit, series and single
 occurrences, delete, week view by place), `people` (invitations, accounts), `site`
-(meeting-place settings and logo, audit log, backup download and restore).
+(meeting-place settings and logo, audit log, backup download and restore), `reports_page`
+(participation for the funders), `help_queue` (help requests), `organisations` (the
+directory entries).
 """
 
 from __future__ import annotations
@@ -16,4 +18,14 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from kiosk.admin import activities, people, present, sessions, site, sync_page  # noqa: E402,F401
+from kiosk.admin import (  # noqa: E402,F401
+    activities,
+    help_queue,
+    organisations,
+    people,
+    present,
+    reports_page,
+    sessions,
+    site,
+    sync_page,
+)

@@ -483,10 +483,11 @@ class JournalStore(Store):
         leaves the data file and journal byte-identical). Before the migrated data replaces
         the file, the data as it was goes to a backup."""
         current = {name: [dict(d) for d in self.all(name)] for name in self.tables()}
+        had_data = any(current.values())
         migrated = migrate(current)  # raises: the caller sees it; nothing was written
         if migrated is None:
             return
-        if any(current.values()):  # a new, empty store only gets its version: no news
+        if had_data:  # a new, empty store only gets its version: no news
             kept = self.backup()
             self._note(logging.WARNING, f"data migrated; the data before is in {kept.name}")
         shards: dict[str, dict[str, Document]] = {}

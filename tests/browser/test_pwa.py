@@ -22,9 +22,11 @@ from tests.conftest import REPO, free_port, start_server, stop_server, wait_for_
 pytestmark = pytest.mark.browser
 SWIM = "demo-simning-kvinnor@motesplats"  # takes signups, with a limited number of places
 WAIT_FOR_WORKER = """async () => {
-  const registration = await navigator.serviceWorker.ready;
-  for (let i = 0; i < 100 && !navigator.serviceWorker.controller; i++)
+  const registration = await navigator.serviceWorker.ready;  // may still be "activating"
+  for (let i = 0; i < 400; i++) {
+    if (registration.active.state === "activated" && navigator.serviceWorker.controller) break;
     await new Promise(r => setTimeout(r, 50));
+  }
   return [registration.active.state, !!navigator.serviceWorker.controller];
 }"""
 

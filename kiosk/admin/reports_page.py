@@ -1,0 +1,105 @@
+"""`/admin/reports`: participation for the funders, as a chart, tables and a CSV for Excel.
+
+Admins only. The period is chosen in whole months (`?from=YYYY-MM&to=YYYY-MM`, at most 36
+months; default the last twelve). The numbers come from `kiosk.reports`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from flask import Response, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from kiosk import charts, reports, services
+from kiosk.admin import bp
+from kiosk.auth import admin_required
+from kiosk.labels import AUDIENCE_LABELS
+from kiosk.spreadsheet import excel_csv
+
+MOST_MONTHS = 36
+
+
+def _period() -> tuple[date, date]:
+    today = services.get().now().date()
+    last = reports.parse_month(request.args.get("to"), today)
+    default_first = (
+        date(last.year - 1, last.month, 1)
+        if last.month == 12
+        else date(last.year - 1, last.month + 1, 1)
+    )
+    first = reports.parse_month(request.args.get("from"), default_first)
+    if first > last:
+        first, last = last, first
+    months = reports.month_starts(first, last)
+    if len(months) > MOST_MONTHS:
+        first = months[-MOST_MONTHS]
+    return first, last
+
+
+def _report(first: date, last: date) -> reports.Report:
+    svc = services.get()
+    return reports.participation(
+        svc.catalogue.snapshot(),
+        svc.store.all("signups"),
+        svc.door_counts.all(),
+        first,
+        last,
+        svc.zone,
+        {code: str(label) for code, label in AUDIENCE_LABELS.items()},
+    )
+
+
+def month_label(month: date) -> str:
+    return format_date(month, "LLL yy", locale=str(get_locale()))
+
+
+@bp.get("/reports")
+@admin_required
+def reports_page():  # type: ignore[no-untyped-def]
+    first, last = _period()
+    report = _report(first, last)
+    chart = charts.bar_chart(
+        [
+            charts.Bar(month_label(date.fromisoformat(m.key + "-01")), (m.adults, m.children))
+            for m in report.months
+        ],
+        _("Deltagare per månad"),
+        (_("Vuxna"), _("Barn")),
+    )
+    return render_template("admin/reports.html", report=report, chart=chart, first=first, last=last)
+
+
+@bp.get("/reports.csv")
+@admin_required
+def reports_csv() -> Response:
+    first, last = _period()
+    report = _report(first, last)
+    header = [
+        _("Del"),
+        _("Namn"),
+        _("Tillfällen"),
+        _("Anmälda"),
+        _("Deltog"),
+        _("Vuxna"),
+        _("Barn"),
+        _("Kvinnor"),
+        _("Män"),
+        _("Annat eller vill inte säga"),
+    ]
+    sections = (
+        (_("Månad"), report.months),
+        (_("Aktivitet"), report.activities),
+        (_("Arrangör"), report.organisers),
+        (_("Målgrupp"), report.audiences),
+        (_("Totalt"), [report.total]),
+    )
+    rows = [
+        [section, row.label, *(getattr(row, name) for name in reports.METRICS)]
+        for section, section_rows in sections
+        for row in section_rows
+    ]
+    delimiter = "," if request.args.get("sep") == "comma" else ";"  # Swedish Excel wants ;
+    return excel_csv(header, rows, f"deltagande-{first:%Y-%m}-{last:%Y-%m}.csv", delimiter)
