@@ -21,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         auth,
         board,
         csrf,
+        digest,
         directory,
         formatting,
         health,
@@ -60,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pwa.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(directory.bp)
+    app.register_blueprint(digest.bp)
     app.register_blueprint(help_views.bp)
     app.jinja_env.globals.update(
         current_account=auth.current_account, default_locale=i18n.default_locale

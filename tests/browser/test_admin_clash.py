@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.admin_helpers import PASSWORD
-from tests.conftest import VENV_BIN, free_port, start_server, stop_server, wait_for_http
 
 pytestmark = pytest.mark.browser
 
@@ -20,37 +16,6 @@ def next_sunday() -> str:
     """The coming Sunday (never today), as the form wants it: the server runs on real time."""
     today = datetime.now(ZoneInfo("Europe/Stockholm")).date()
     return (today + timedelta(days=6 - today.weekday() or 7)).isoformat()
-
-
-@pytest.fixture
-def admin_server(tmp_path: Path) -> Iterator[str]:
-    data = tmp_path / "data"
-    port = free_port()
-    proc = start_server(data, port)  # creates the store with the demo week
-    url = f"http://127.0.0.1:{port}"
-    wait_for_http(url + "/", proc)
-    stop_server(proc)
-    made = subprocess.run(
-        [
-            str(VENV_BIN / "motesplats"),
-            "create-admin",
-            "--username",
-            "anna",
-            "--name",
-            "Anna",
-            "--data-dir",
-            str(data),
-        ],
-        input=f"{PASSWORD}\n{PASSWORD}\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
-    proc = start_server(data, port)
-    wait_for_http(url + "/", proc)
-    yield url
-    stop_server(proc)
 
 
 def test_clash_warning_names_the_first_cafe(browser, admin_server: str, shot) -> None:  # type: ignore[no-untyped-def]
