@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from kiosk.i18n import LANGUAGES, SPOKEN_NAMES
-from kiosk.model import AUDIENCES, Activity, SignupSettings, new_uid
+from kiosk.model import AUDIENCES, Activity, SignupSettings, new_uid, plain_digits
 
 NEW = "__new__"
 REPEATS = ("none", "weekly", "biweekly", "custom")
@@ -146,7 +146,7 @@ def parse(
 
     version = form.get("version", "").strip()
     if existing is not None:
-        result.expected_version = int(version) if version.isdigit() else -1
+        result.expected_version = int(version) if plain_digits(version) else -1
 
     activity.title = {}
     activity.description = {}
@@ -226,7 +226,7 @@ def parse(
     activity.languages = [code for code in form.getlist("languages") if code in SPOKEN_NAMES]
 
     cost = form.get("cost_sek", "0").strip() or "0"
-    if not cost.isdigit() or int(cost) > 100_000:
+    if not plain_digits(cost) or int(cost) > 100_000:
         problems["cost_sek"] = _("Skriv kostnaden i hela kronor, 0 om det är gratis.")
     else:
         activity.cost_sek = int(cost)
@@ -235,7 +235,7 @@ def parse(
     capacity_text = form.get("capacity", "").strip()
     capacity = None
     if capacity_text:
-        if not capacity_text.isdigit() or not 1 <= int(capacity_text) <= 10_000:
+        if not plain_digits(capacity_text) or not 1 <= int(capacity_text) <= 10_000:
             problems["capacity"] = _("Antal platser är ett tal från 1, eller tomt.")
         else:
             capacity = int(capacity_text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from kiosk.model import plain_digits
 from kiosk.store import Store
 
 TABLE = "door_counts"
@@ -48,7 +49,7 @@ def parse(form: dict[str, str]) -> DoorCount:
         text = (form.get(name) or "").strip()
         if not text:
             values[name] = 0 if name.startswith("walk_in") else None
-        elif text.isdigit() and int(text) <= MOST:
+        elif plain_digits(text) and int(text) <= MOST:
             values[name] = int(text)
         else:
             raise DoorCountError(name)

@@ -46,6 +46,11 @@ def new_uid() -> str:
     return f"{uuid.uuid4()}@motesplats"
 
 
+def plain_digits(text: str) -> bool:
+    """0-9 only: str.isdigit() also accepts "❶" and "²", which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def utc_iso(moment: datetime) -> str:
     """An aware datetime as a UTC ISO string with a Z."""
     if moment.tzinfo is None:

@@ -32,6 +32,7 @@ from flask_babel import gettext as _
 
 from kiosk import agenda, qr, services
 from kiosk.i18n import current_language, normalise
+from kiosk.model import plain_digits
 from kiosk.public_url import absolute
 from kiosk.recurrence import Occurrence
 from kiosk.signups import IDEMPOTENCY_KEY, SignupError
@@ -67,7 +68,7 @@ class Entry:
 
 def _count(field: str, default: int) -> int | None:
     text = request.form.get(field, str(default)).strip() or str(default)
-    return int(text) if text.isdigit() and len(text) <= 3 else None
+    return int(text) if plain_digits(text) and len(text) <= 3 else None
 
 
 def read_entry() -> tuple[Entry, list[str]]:

@@ -25,7 +25,7 @@ from kiosk.store import Store
 from sync import device
 from sync.ics import IcsError, calendar_bytes, read_calendar
 from sync.ledger import Ledger, content_hash, key
-from sync.outbox import FIRST_RETRY, MAX_RETRY, Outbox
+from sync.outbox import FIRST_RETRY, MAX_RETRY, Outbox, still_waiting
 from sync.remote import PreconditionFailed, RemoteError, TokenExpired, remote_for
 from sync.sources import Source, SourceBook
 
@@ -135,7 +135,7 @@ class SyncEngine:
             reports = []
             for source in self.sources.all():
                 retry_at = source.state.get("retry_at")
-                if not force and retry_at and parse_utc(retry_at) > self.clock():
+                if not force and still_waiting(retry_at, self.clock()):
                     continue
                 report = Report(source.id)
                 remote = self.remote_factory(source)
@@ -481,7 +481,7 @@ class SyncEngine:
         """The interval, or sooner when a retry is due."""
         wait = interval
         for entry in self.outbox.pending()[:1]:
-            if entry.next_try:
+            if still_waiting(entry.next_try, self.clock()):
                 wait = min(
                     wait, max(1.0, (parse_utc(entry.next_try) - self.clock()).total_seconds())
                 )

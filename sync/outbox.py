@@ -22,6 +22,17 @@ from kiosk.store import Store
 TABLE = "outbox"
 FIRST_RETRY = 5.0  # seconds
 MAX_RETRY = 15 * 60.0
+LONGEST_WAIT = timedelta(seconds=MAX_RETRY * 1.25)  # the longest backoff, with its jitter
+
+
+def still_waiting(retry_at: str | None, now: datetime) -> bool:
+    """Whether a backoff that ends at `retry_at` is still running. A wait longer than any
+    backoff means the clock went backwards (a PC whose clock was fixed, a dead CMOS
+    battery): then it is over, rather than a day of silence."""
+    if not retry_at:
+        return False
+    left = parse_utc(retry_at) - now
+    return timedelta(0) < left <= LONGEST_WAIT
 
 
 @dataclass
@@ -62,7 +73,7 @@ class Outbox:
         return self.store.count(TABLE)
 
     def due(self, entry: Entry) -> bool:
-        return not entry.held and (not entry.next_try or parse_utc(entry.next_try) <= self.clock())
+        return not entry.held and not still_waiting(entry.next_try, self.clock())
 
     def done(self, entry: Entry) -> None:
         self.store.delete(TABLE, entry.id)

@@ -15,7 +15,7 @@ from kiosk.admin import bp
 from kiosk.audit import changed_fields
 from kiosk.editing import Conflict, Gone, NotAllowed
 from kiosk.i18n import LANGUAGES, SPOKEN_NAMES
-from kiosk.model import AUDIENCES, Activity, Override
+from kiosk.model import AUDIENCES, Activity, Override, plain_digits
 from kiosk.recurrence import expand
 
 
@@ -218,7 +218,7 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
                     account,
                     activity_id,
                     rid,
-                    int(version) if version.isdigit() else -1,
+                    int(version) if plain_digits(version) else -1,
                     action=action,
                     start=start,
                     end=end,
@@ -257,7 +257,7 @@ def delete(activity_id: str):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         version = request.form.get("version", "")
         try:
-            svc.editor.delete(account, activity_id, int(version) if version.isdigit() else -1)
+            svc.editor.delete(account, activity_id, int(version) if plain_digits(version) else -1)
         except Conflict as conflict:
             flash(
                 _(
