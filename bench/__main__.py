@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from bench import board, page_weight, signup, sync
+from bench import board, growth, page_weight, signup, sync
 
 if __name__ == "__main__":
     board.main(sys.argv[1:])
     signup.main(sys.argv[1:])
+    growth.main(sys.argv[1:])
     sync.main(sys.argv[1:])
     page_weight.main(sys.argv[1:])

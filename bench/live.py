@@ -40,9 +40,30 @@ def live_server(name: str, host: str = "127.0.0.1") -> Iterator[str]:
         wait_for(base + "/")
         yield base
     finally:
+        peak = peak_rss_mb(server.pid)
+        if peak is not None:
+            print(f"  server's peak memory (VmHWM) after {name}: {peak:.0f} MB")
+            record_memory(name, peak)
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident memory so far (Linux VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def record_memory(name: str, megabytes: float) -> None:
+    latest = RESULTS / "latest.json"
+    data = json.loads(latest.read_text()) if latest.exists() else {}
+    record("memory_peak_mb", {**data.get("memory_peak_mb", {}), name: round(megabytes, 1)})
 
 
 def record(section: str, figures: dict) -> None:

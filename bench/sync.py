@@ -131,8 +131,67 @@ def main(argv: list[str]) -> dict:
         f"  no-change sync, server without ETag: {full_s:.2f} s "
         f"(whole feed parsed and compared; {writes} store writes, state only)"
     )
+    figures.update(push_fifty())
     record("sync", figures)
     return figures
+
+
+def push_fifty(count: int = 50) -> dict:
+    """`count` local creations sent to a real Radicale in one cycle (If-None-Match PUTs)."""
+    from kiosk.accounts import Account
+    from kiosk.audit import AuditLog
+    from kiosk.editing import Editor
+    from kiosk.model import Activity
+    from sync import device
+    from tests.radicale_server import Radicale
+
+    tmp = Path(tempfile.mkdtemp(prefix="motesplats-bench-push-"))
+    clock = lambda: datetime.now(UTC)  # noqa: E731
+    try:
+        with Radicale(tmp / "radicale") as radicale:
+            store = open_store(tmp / "data")
+            engine = SyncEngine(store, tmp / "data", clock)
+            engine.sources.add(
+                "Regionen", "caldav", radicale.calendar_url, True, radicale.user, radicale.password
+            )
+            engine.run_once()  # the first pull: an empty calendar
+            editor = Editor(store, AuditLog(tmp / "data", clock), clock)
+            editor.on_change = engine.local_change
+            editor.stamp = lambda doc: device.stamp(store, engine.device, doc)
+            anna = Account("anna", "Anna", "admin", "-")
+            start = datetime.now(ZONE).replace(hour=18, minute=0, second=0, microsecond=0)
+            for n in range(count):
+                editor.save(
+                    anna,
+                    Activity(
+                        id=f"push-{n}@motesplats",
+                        title={"sv": f"Kvällskurs {n}"},
+                        start=start + timedelta(days=n % 14),
+                        end=start + timedelta(days=n % 14, hours=2),
+                    ),
+                    None,
+                )
+            queued = engine.outbox.count()
+            began = time.perf_counter()
+            reports = engine.run_once()
+            push_s = time.perf_counter() - began
+            pushed = sum(r.pushed for r in reports)
+            left = engine.outbox.count()
+            on_server = len(radicale.client().calendar(url=radicale.calendar_url).events())
+            store.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(
+        f"  push {count} local creations to a real Radicale: {push_s:.2f} s "
+        f"({queued} queued, {pushed} confirmed, {left} left, {on_server} on the server)"
+    )
+    return {
+        "push_count": count,
+        "push_s": round(push_s, 2),
+        "pushed": pushed,
+        "push_left": left,
+        "on_radicale": on_server,
+    }
 
 
 if __name__ == "__main__":

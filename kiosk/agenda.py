@@ -41,6 +41,16 @@ class Catalogue:
         self.store = store
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        # Parsed activities by id, with the stored document they came from: a rebuild after
+        # a write parses only the documents that changed (comparing two dicts is much
+        # cheaper than parsing one: 10k activities 0.24 s -> see bench.growth).
+        self._parsed: dict[str, tuple[dict, Activity]] = {}
+
+    def _activity(self, doc: dict) -> Activity:
+        known = self._parsed.get(doc["id"])
+        if known is not None and known[0] == doc:
+            return known[1]
+        return Activity.from_doc(doc)
 
     def _version(self) -> tuple[int, ...]:
         return tuple(self.store.table_version(t) for t in CATALOGUE_TABLES)
@@ -53,7 +63,9 @@ class Catalogue:
         with self._lock:
             with self.store.lock():
                 version = self._version()
-                acts = [Activity.from_doc(d) for d in self.store.all("activities")]
+                docs = self.store.all("activities")
+                acts = [self._activity(d) for d in docs]
+                self._parsed = {d["id"]: (d, a) for d, a in zip(docs, acts, strict=True)}
                 places = [Place.from_doc(d) for d in self.store.all("places")]
                 orgs = [Organiser.from_doc(d) for d in self.store.all("organisers")]
                 site = SiteSettings.from_doc(self.store.get("settings", "site"))

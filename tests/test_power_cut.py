@@ -62,7 +62,7 @@ def phone(base: str, form_path: str, stop: threading.Event, done: Acknowledged, 
                 "name": f"P{tag}-{number}",
                 "adults": "1",
                 "consent": "yes",
-                "idempotency_key": f"torture-{tag}-{number:06d}-abcdefgh",
+                "idempotency_key": f"torture-{tag.replace('.', '_')}-{number:06d}-abcdefgh",
             }
         ).encode()
         request = urllib.request.Request(
