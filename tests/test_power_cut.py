@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.live import record
 from kiosk.store import open_store
 from tests.admin_helpers import PASSWORD
 from tests.conftest import VENV_BIN, free_port, start_server, stop_server, wait_for_http
@@ -209,6 +210,16 @@ def test_sigkill_during_signups_and_edits_loses_no_acknowledged_write(tmp_path: 
         f"\npower cut: {ROUNDS} SIGKILLs in {took:.0f} s; acknowledged {len(done.signups)} "
         f"signups and {len(done.titles)} new activities; lost {len(lost_signups)} + "
         f"{len(lost_titles)}"
+    )
+    record(
+        "power_cut",
+        {
+            "rounds": ROUNDS,
+            "seconds": round(took),
+            "signups_acknowledged": len(done.signups),
+            "activities_acknowledged": len(done.titles),
+            "lost": len(lost_signups) + len(lost_titles),
+        },
     )
     assert lost_signups == [] and lost_titles == []
     assert len(done.signups) > ROUNDS and len(done.titles) > ROUNDS // 4  # real load, not idle
