@@ -74,8 +74,8 @@ def phone(base: str, form_path: str, stop: threading.Event, done: Acknowledged, 
         try:
             with urllib.request.urlopen(request, timeout=5) as response:
                 answer = json.load(response)
-        except (OSError, ValueError):
-            return  # the power went
+        except Exception:  # refused, reset, cut short mid-answer: the power went
+            return
         if answer.get("ok"):
             done.add_signup(answer["url"].split("?")[0])
 
@@ -118,7 +118,7 @@ def volunteer(
             ) as r:
                 if r.status == 200 and "/admin/new" not in r.url:
                     done.add_title(title)  # followed the 303 to the list: acknowledged
-        except OSError:
+        except Exception:  # the power went (connection refused, reset or cut short)
             return
 
 
