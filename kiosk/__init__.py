@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(directory.bp)
     app.register_blueprint(digest.bp)
     app.register_blueprint(help_views.bp)
+    app.wsgi_app = request_log.AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.globals.update(
         current_account=auth.current_account, default_locale=i18n.default_locale
     )

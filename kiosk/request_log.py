@@ -14,20 +14,24 @@ import re
 import secrets
 import sys
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, g, has_request_context, request
 
 log = logging.getLogger("motesplats.http")
 INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{6,64}$")
 PRIVATE_LINK = re.compile(r"^(/(?:qr/)?s/[0-9a-f]{32}/)[^/]+")
+ENVIRON_KEY = "motesplats.request_id"
 FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s %(message)s"
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every record (`-` outside a request)."""
+    """Adds `request_id` to every record (`-` outside a request) unless it carries one."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        if not getattr(record, "request_id", None):
+            record.request_id = g.get("request_id", "-") if has_request_context() else "-"
         return True
 
 
@@ -45,22 +49,43 @@ def setup(level: str) -> None:
     root.setLevel(getattr(logging, level.upper(), logging.INFO))
 
 
-def init_app(app: Flask) -> None:
-    @app.before_request
-    def start() -> None:
-        sent = request.headers.get("X-Request-Id", "")
-        g.request_id = sent if INCOMING_ID.match(sent) else secrets.token_hex(6)
-        g.started = time.perf_counter()
+class AccessLog:
+    """The outermost WSGI layer: a request id for every request (also those the page cache
+    answers without Flask), echoed as X-Request-Id, and one access line each."""
 
-    @app.after_request
-    def access_line(response: Response) -> Response:
-        response.headers["X-Request-Id"] = g.get("request_id", "-")
-        took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        log.info(
-            "method=%s path=%s status=%d ms=%.1f",
-            request.method,
-            safe_path(request.path),
-            response.status_code,
-            took,
-        )
-        return response
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        sent = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = sent if INCOMING_ID.match(sent) else secrets.token_hex(6)
+        environ[ENVIRON_KEY] = request_id
+        started = time.perf_counter()
+        status = ["-"]
+
+        def start(code: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            status[0] = code.split(" ", 1)[0]
+            return start_response(code, [*headers, ("X-Request-Id", request_id)], exc_info)
+
+        try:
+            return self.wsgi_app(environ, start)
+        finally:
+            log.info(
+                "method=%s path=%s status=%s ms=%.1f",
+                environ.get("REQUEST_METHOD", "-"),
+                safe_path(environ.get("PATH_INFO", "")),
+                status[0],
+                (time.perf_counter() - started) * 1000,
+                extra={"request_id": request_id},
+            )
+
+
+def init_app(app: Flask) -> None:
+    """Flask's part: the request id in `g`, for every log line written during a request.
+    `kiosk.create_app` wraps the whole app in `AccessLog` last."""
+
+    @app.before_request
+    def remember_id() -> None:
+        g.request_id = request.environ.get(ENVIRON_KEY) or secrets.token_hex(6)

@@ -56,3 +56,10 @@ def test_safe_path_masks_only_private_links() -> None:
         request_log.safe_path("/a/demo@x/20261126T173000Z/signup")
         == "/a/demo@x/20261126T173000Z/signup"
     )
+
+
+def test_pages_from_the_page_cache_are_logged_too(client: FlaskClient, lines) -> None:  # type: ignore[no-untyped-def]
+    client.get("/?lang=sv")
+    again = client.get("/?lang=sv", headers={"X-Request-Id": "second-visit-01"})
+    assert again.status_code == 200 and again.headers["X-Request-Id"] == "second-visit-01"
+    assert "request_id=second-visit-01 method=GET path=/ status=200" in lines.text
