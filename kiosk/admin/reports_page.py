@@ -69,7 +69,10 @@ def reports_page():  # type: ignore[no-untyped-def]
         _("Deltagare per månad"),
         (_("Vuxna"), _("Barn")),
     )
-    return render_template("admin/reports.html", report=report, chart=chart, first=first, last=last)
+    months = {m.key: month_label(date.fromisoformat(m.key + "-01")) for m in report.months}
+    return render_template(
+        "admin/reports.html", report=report, chart=chart, first=first, last=last, months=months
+    )
 
 
 @bp.get("/reports.csv")
