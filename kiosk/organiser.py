@@ -6,12 +6,14 @@ accounts of a later issue replace that guard). Personal data appears only here.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from kiosk import agenda, door_counts, organiser_access, services
+from kiosk.auth import current_account
 from kiosk.signups import SignupError
 from kiosk.spreadsheet import excel_csv
 
@@ -83,8 +85,18 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
             door = door_counts.parse(request.form.to_dict())
         except door_counts.DoorCountError:
             problem = _("Skriv antal med siffror (0 till 9999), eller lämna rutan tom.")
-        if problem is None:
+        if problem is None and door != svc.door_counts.get(activity_id, rid):
+            before = svc.door_counts.get(activity_id, rid)
             svc.door_counts.set(activity_id, rid, door)
+            account = current_account()
+            svc.audit.record(
+                account.id if account else "organiser-pin",
+                "changed",
+                door_counts.TABLE,
+                f"{activity_id}/{rid}",
+                asdict(before),
+                asdict(door),
+            )
         present = set(request.form.getlist("attended"))
         for signup in svc.signups.signups_for(activity_id, rid):
             try:

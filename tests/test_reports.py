@@ -176,3 +176,13 @@ def test_door_counts_are_saved_from_the_organisers_page(
     )
     assert good.status_code == 303
     assert services.get_for(app).door_counts.get(SWIM, NOV) == DoorCount(4, 0, 3, None, None)
+
+
+def test_door_counts_are_in_the_audit_log(app: Flask, client: FlaskClient, people: None) -> None:
+    admin(client)
+    page = f"/organiser/o/{SWIM}/{NOV}"
+    html = client.get(page).get_data(as_text=True)
+    token = html.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post(page, data={"csrf_token": token, "walk_in_children": "2"})
+    log = services.get_for(app).audit.path.read_text()
+    assert "door_counts" in log and f"{SWIM}/{NOV}" in log
