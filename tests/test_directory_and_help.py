@@ -110,6 +110,7 @@ def test_only_staff_see_the_queue_and_data_is_purged_after_closing(
     login(staff, "anna")
     queue = staff.get("/admin/help").get_data(as_text=True)
     assert "Mariam" in queue and "072 555 12 34" in queue
+    assert 'Hjälpärenden <span class="badge badge-cancelled">1</span>' in queue  # in the menu
     request_id = services.get_for(app).store.all("help_requests")[0]["id"]
     token = csrf(staff, "/admin/help")
     assert (

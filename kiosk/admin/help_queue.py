@@ -13,6 +13,12 @@ from kiosk.help_views import ERRAND_LABELS
 from kiosk.i18n import BY_CODE
 
 
+@bp.app_template_global()
+def open_help_requests() -> int:
+    """For the staff's menu: how many requests wait for a call back."""
+    return int(services.get().help_desk.counts()["open"])
+
+
 @bp.route("/help", methods=["GET", "POST"])
 @admin_required
 def help_queue():  # type: ignore[no-untyped-def]
