@@ -72,5 +72,26 @@ class DoorCounts:
         }
         self.store.put(TABLE, doc)
 
+    def recurrence_ids(self, activity_id: str) -> set[str]:
+        return {d["rid"] for d in self.store.all(TABLE) if d["activity_id"] == activity_id}
+
+    def move(self, activity_id: str, moves: dict[str, str]) -> None:
+        """Follow a series that moved (see `kiosk.recurrence.moved_keys`)."""
+        with self.store.lock():
+            moving = [
+                d
+                for d in self.store.all(TABLE)
+                if d["activity_id"] == activity_id and d["rid"] in moves
+            ]
+            for doc in moving:  # all out first: a new name may be another's old one
+                self.store.delete(TABLE, doc["id"])
+            self.store.put_many(
+                TABLE,
+                [
+                    {**d, "id": f"{activity_id}/{moves[d['rid']]}", "rid": moves[d["rid"]]}
+                    for d in moving
+                ],
+            )
+
     def all(self) -> list[dict[str, Any]]:
         return self.store.all(TABLE)

@@ -21,6 +21,7 @@ from typing import Any
 from kiosk.accounts import Account
 from kiosk.audit import AuditLog
 from kiosk.model import Activity, Organiser, Override, Place, SiteSettings, Texts
+from kiosk.recurrence import moved_keys
 from kiosk.store import Store
 
 ACTIVITIES = "activities"
@@ -65,6 +66,10 @@ class Editor:
         self.on_change: ChangeHook = lambda before, after: None
         self.stamp: Callable[[dict[str, Any]], dict[str, Any]] = lambda doc: doc
         self.read_only: Callable[[str], bool] = lambda origin: False
+        # Set by the services: the recurrence ids other tables use for an activity
+        # (signups, door counts), and how to rename them when a series moves.
+        self.keys_in_use: Callable[[str], set[str]] = lambda activity_id: set()
+        self.on_moved: Callable[[str, dict[str, str]], None] = lambda activity_id, moves: None
 
     def _check_writable(self, current: Activity) -> None:
         if self.read_only(current.source):
@@ -112,7 +117,15 @@ class Editor:
             self._check_writable(current)
             if current.version != expected_version:
                 raise Conflict(current)
-            return self._write(who, activity, current)
+            keys = set(current.overrides) | set(current.exdates) | self.keys_in_use(current.id)
+            moves = moved_keys(current, activity, keys)
+            if moves:  # the whole series moved: its cancelled, moved and booked dates follow
+                activity.overrides = {moves.get(k, k): o for k, o in activity.overrides.items()}
+                activity.exdates = sorted({moves.get(k, k) for k in activity.exdates})
+            written = self._write(who, activity, current)
+            if moves:
+                self.on_moved(current.id, moves)
+            return written
 
     def change_occurrence(
         self,

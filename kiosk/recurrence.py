@@ -103,3 +103,35 @@ def next_days(start_day: datetime, days: int) -> tuple[datetime, datetime]:
     midnight = start_day.replace(hour=0, minute=0, second=0, microsecond=0)
     end = (midnight.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=zone)
     return midnight, end
+
+
+def moved_keys(before: Activity, after: Activity, keys: set[str]) -> dict[str, str]:
+    """Where named occurrences of a series land when its first start moves.
+
+    A volunteer moves the whole series (16:30 → 17:00, or Tuesdays → Wednesdays): each
+    occurrence keeps its place in the series, shifted by the same wall-clock step. `keys`
+    are recurrence ids in use (overrides, EXDATEs, signups, door counts); the answer maps
+    each to the new series' recurrence id, for those that land on an occurrence of it.
+    """
+    if not before.rrule or not after.rrule or not keys:
+        return {}
+    old_first = before.start.astimezone(before.zone).replace(tzinfo=None)
+    new_first = after.start.astimezone(after.zone).replace(tzinfo=None)
+    step = new_first - old_first
+    if not step:
+        return {}
+    candidates = {}
+    for key in keys:
+        try:
+            local = parse_recurrence_id(key).astimezone(before.zone).replace(tzinfo=None)
+        except ValueError:
+            continue
+        candidates[key] = _normalise((local + step).replace(tzinfo=after.zone))
+    if not candidates:
+        return {}
+    rule = _rule(after.rrule, after.start.astimezone(after.zone))
+    return {
+        key: recurrence_id(moment)
+        for key, moment in candidates.items()
+        if rule.between(moment, moment, inc=True)
+    }

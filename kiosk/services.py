@@ -132,6 +132,14 @@ def init_app(app: Flask) -> None:
     services.editor.on_change = services.sync.local_change
     services.editor.read_only = services.sync.read_only
     services.editor.stamp = lambda doc: device.stamp(store, services.sync.device, doc)
+    services.editor.keys_in_use = lambda activity_id: (
+        services.signups.recurrence_ids(activity_id)
+        | services.door_counts.recurrence_ids(activity_id)
+    )
+    services.editor.on_moved = lambda activity_id, moves: (
+        services.signups.move(activity_id, moves),
+        services.door_counts.move(activity_id, moves),
+    )
     app.extensions[EXTENSION] = services
     if cfg["DEMO_ON_EMPTY"] and migrations.holds_no_data(store):
         count = demo.load(store, services.now())

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kiosk.model import parse_utc, utc_iso
+from kiosk.model import parse_recurrence_id, parse_utc, utc_iso
 from kiosk.recurrence import Occurrence
 from kiosk.store import Store
 
@@ -294,6 +294,28 @@ class SignupBook:
             for s in changed:
                 self._state[s.id] = (s.status, s.people)
         return signup, promoted
+
+    def recurrence_ids(self, activity_id: str) -> set[str]:
+        """The occurrences of an activity that have signups."""
+        prefix = f"{activity_id}/"
+        with self.store.lock():
+            return {k[len(prefix) :] for k in self._by_occurrence if k.startswith(prefix)}
+
+    def move(self, activity_id: str, moves: dict[str, str]) -> int:
+        """Follow a series that moved: signups of occurrence `old` now belong to `new`
+        (same places and queue order). Returns how many signups moved."""
+        with self.store.lock():
+            changed = []
+            for doc in self.store.all(TABLE):
+                new = moves.get(doc["recurrence_id"]) if doc["activity_id"] == activity_id else None
+                if new:
+                    shift = parse_recurrence_id(new) - parse_recurrence_id(doc["recurrence_id"])
+                    end = utc_iso(parse_utc(doc["occurrence_end"]) + shift)
+                    changed.append({**doc, "recurrence_id": new, "occurrence_end": end})
+            if changed:
+                self.store.put_many(TABLE, changed)
+                self.reload()
+        return len(changed)
 
     def mark_attended(self, signup_id: str, attended: bool) -> None:
         with self.store.lock():
