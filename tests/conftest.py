@@ -132,3 +132,32 @@ def stop_server(proc: subprocess.Popen) -> str:
         proc.wait()
     proc.log_file.close()  # type: ignore[attr-defined]
     return server_log(proc)
+
+
+def data_folder_with_admin(data_dir: Path, username: str = "anna") -> None:
+    """A data folder as a village hall has it after installing: the demo week (from a first
+    start of the real server) and an admin made with `motesplats create-admin`
+    (password tests.admin_helpers.PASSWORD)."""
+    from tests.admin_helpers import PASSWORD
+
+    port = free_port()
+    proc = start_server(data_dir, port)  # creates the store with the demo week
+    wait_for_http(f"http://127.0.0.1:{port}/healthz", proc)
+    stop_server(proc)
+    made = subprocess.run(
+        [
+            str(VENV_BIN / "motesplats"),
+            "create-admin",
+            "--username",
+            username,
+            "--name",
+            username.title(),
+            "--data-dir",
+            str(data_dir),
+        ],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr

@@ -15,7 +15,6 @@ import os
 import random
 import re
 import signal
-import subprocess
 import threading
 import time
 import urllib.error
@@ -29,7 +28,7 @@ import pytest
 from bench.live import record
 from kiosk.store import open_store
 from tests.admin_helpers import PASSWORD
-from tests.conftest import VENV_BIN, free_port, start_server, stop_server, wait_for_http
+from tests.conftest import data_folder_with_admin, free_port, start_server, wait_for_http
 
 pytestmark = pytest.mark.torture
 ROUNDS = int(os.environ.get("MOTESPLATS_TORTURE_ROUNDS", "100"))
@@ -136,24 +135,7 @@ def admin_opener(base: str) -> urllib.request.OpenerDirector:
 def test_sigkill_during_signups_and_edits_loses_no_acknowledged_write(tmp_path: Path) -> None:
     data, port = tmp_path / "data", free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = start_server(data, port)
-    wait_for_http(base + "/healthz", proc)
-    stop_server(proc)
-    made = subprocess.run(
-        [
-            str(VENV_BIN / "motesplats"),
-            "create-admin",
-            "--username",
-            "anna",
-            "--data-dir",
-            str(data),
-        ],
-        input=f"{PASSWORD}\n{PASSWORD}\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
+    data_folder_with_admin(data)
     done = Acknowledged()
     rng = random.Random(20261130)
     checked_signups = checked_titles = 0

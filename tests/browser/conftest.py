@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.admin_helpers import PASSWORD
-from tests.conftest import VENV_BIN, free_port, start_server, stop_server, wait_for_http
+from tests.conftest import (
+    data_folder_with_admin,
+    free_port,
+    start_server,
+    stop_server,
+    wait_for_http,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -67,29 +72,19 @@ def shot():  # type: ignore[no-untyped-def]
 def admin_server(tmp_path: Path) -> Iterator[str]:
     """A server with the demo week and an admin, anna (password PASSWORD)."""
     data = tmp_path / "data"
+    data_folder_with_admin(data)
     port = free_port()
-    proc = start_server(data, port)  # creates the store with the demo week
-    url = f"http://127.0.0.1:{port}"
-    wait_for_http(url + "/", proc)
-    stop_server(proc)
-    made = subprocess.run(
-        [
-            str(VENV_BIN / "motesplats"),
-            "create-admin",
-            "--username",
-            "anna",
-            "--name",
-            "Anna",
-            "--data-dir",
-            str(data),
-        ],
-        input=f"{PASSWORD}\n{PASSWORD}\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
     proc = start_server(data, port)
+    url = f"http://127.0.0.1:{port}"
     wait_for_http(url + "/", proc)
     yield url
     stop_server(proc)
+
+
+def log_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Open `url` (a volunteers' page, or the login with ?next=) and log in as anna."""
+    page.goto(url)
+    page.fill("#username", "anna")
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("button[type=submit]").click()

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.admin_helpers import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +20,7 @@ def next_sunday() -> str:
 
 def test_clash_warning_names_the_first_cafe(browser, admin_server: str, shot) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{admin_server}/admin/new?lang=sv")
-    page.fill("#username", "anna")
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.locator("button[type=submit]").click()
+    log_in(page, f"{admin_server}/admin/new?lang=sv")
     assert page.url.endswith("/admin/new?lang=sv")
     page.fill("#title_sv", "Språkcafé för nybörjare")
     page.fill("input[name=date]", next_sunday())  # the demo café is on Sundays 17:00-19:00
@@ -49,11 +45,7 @@ def test_clash_warning_names_the_first_cafe(browser, admin_server: str, shot) ->
 
 def test_new_place_fields_appear_on_choosing_new(browser, admin_server: str) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(f"{admin_server}/admin/login?next=/admin/new")
-    page.fill("#username", "anna")
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.locator("button[type=submit]").click()
+    log_in(page, f"{admin_server}/admin/login?next=/admin/new")
     assert not page.locator("input[name=new_place_name]").is_visible()
     page.select_option("#place_id", value="__new__")
     assert page.locator("input[name=new_place_name]").is_visible()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.admin_helpers import PASSWORD
+from tests.browser.conftest import log_in
 from tests.browser.test_poster import pages_of, to_png
 
 pytestmark = pytest.mark.browser
@@ -15,11 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_door_count_shows_in_the_report_chart(browser, admin_server: str, shot) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{admin_server}/admin/login?next=/organiser/&lang=sv")
-    page.fill("#username", "anna")
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.locator("button[type=submit]").click()
+    log_in(page, f"{admin_server}/admin/login?next=/organiser/&lang=sv")
     page.locator("table.list a").first.click()
     page.fill("input[name=walk_in_adults]", "12")
     page.fill("input[name=walk_in_children]", "5")
