@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from kiosk import services
 from kiosk.help_requests import ERRANDS
 from kiosk.i18n import LANGUAGES, current_language
-from kiosk.signup import NAME_MAX, PHONE_PATTERN
+from kiosk.signup import PHONE_PATTERN, client_is_kiosk, name_problem
 
 bp = Blueprint("help", __name__)
 MESSAGE_MAX = 300
@@ -37,16 +37,8 @@ def _read() -> tuple[dict[str, str], list[str]]:
         "errand": request.form.get("errand", ""),
         "message": unicodedata.normalize("NFC", request.form.get("message", "")).strip(),
     }
-    problems = []
-    name = form["first_name"]
-    if not name:
-        problems.append(_("Skriv ditt förnamn eller ett smeknamn."))
-    elif (
-        len(name) > NAME_MAX
-        or any(c in name for c in "<>{}")
-        or any(unicodedata.category(c)[0] == "C" for c in name)
-    ):
-        problems.append(_("Namnet får bara innehålla bokstäver, siffror och vanliga tecken."))
+    problem = name_problem(form["first_name"])
+    problems = [problem] if problem else []
     if form["language"] not in {lang.code for lang in LANGUAGES} | {"other"}:
         problems.append(_("Välj ett språk."))
     if not PHONE_PATTERN.match(form["phone"]):
@@ -73,8 +65,11 @@ def ask():  # type: ignore[no-untyped-def]
     problems: list[str] = []
     if request.method == "POST":
         form, problems = _read()
-        kiosk = request.remote_addr in ("127.0.0.1", "::1")
-        if not problems and not kiosk and not svc.help_limit.allow(request.remote_addr or "?"):
+        if (
+            not problems
+            and not client_is_kiosk()
+            and not svc.help_limit.allow(request.remote_addr or "?")
+        ):
             problems = [_("Du har skickat många på kort tid. Vänta en stund och försök igen.")]
         if not problems:
             svc.help_desk.add(

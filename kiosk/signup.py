@@ -66,6 +66,18 @@ class Entry:
     phone: str = ""
 
 
+def name_problem(name: str) -> str | None:
+    """What is wrong with a first name or nickname a person typed (NFC, stripped), if
+    anything, in their language. Shared by every public form that asks for a name."""
+    if not name:
+        return _("Skriv ditt förnamn eller ett smeknamn.")
+    if len(name) > NAME_MAX:
+        return _("Namnet är för långt (högst %(max)s tecken).", max=NAME_MAX)
+    if any(c in name for c in "<>{}") or any(unicodedata.category(c)[0] == "C" for c in name):
+        return _("Namnet får bara innehålla bokstäver, siffror och vanliga tecken.")
+    return None
+
+
 def _count(field: str, default: int) -> int | None:
     text = request.form.get(field, str(default)).strip() or str(default)
     return int(text) if plain_digits(text) and len(text) <= 3 else None
@@ -73,14 +85,9 @@ def _count(field: str, default: int) -> int | None:
 
 def read_entry() -> tuple[Entry, list[str]]:
     """The form's fields and every problem with them, as messages for the person."""
-    problems = []
     name = unicodedata.normalize("NFC", request.form.get("name", "")).strip()
-    if not name:
-        problems.append(_("Skriv ditt förnamn eller ett smeknamn."))
-    elif len(name) > NAME_MAX:
-        problems.append(_("Namnet är för långt (högst %(max)s tecken).", max=NAME_MAX))
-    elif any(c in name for c in "<>{}") or any(unicodedata.category(c)[0] == "C" for c in name):
-        problems.append(_("Namnet får bara innehålla bokstäver, siffror och vanliga tecken."))
+    problem = name_problem(name)
+    problems = [problem] if problem else []
     adults, children = _count("adults", 1), _count("children", 0)
     most = current_app.config["SIGNUP_MAX_PEOPLE"]
     if adults is None or children is None:
@@ -109,7 +116,8 @@ def read_entry() -> tuple[Entry, list[str]]:
     return entry, problems
 
 
-def _client_is_kiosk() -> bool:
+def client_is_kiosk() -> bool:
+    """The kiosk's own browser (on the server itself): not rate-limited."""
     return request.remote_addr in ("127.0.0.1", "::1")
 
 
@@ -164,7 +172,7 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
             problems = [closed_reason]
         elif (
             not problems
-            and not _client_is_kiosk()
+            and not client_is_kiosk()
             and not svc.signups.has_key(key)
             and not svc.signup_limit.allow(request.remote_addr or "?")
         ):
