@@ -215,20 +215,18 @@ class SignupBook:
             if not IDEMPOTENCY_KEY.match(idempotency_key):
                 raise SignupError("bad_key")
             key_hash = hash_secret(idempotency_key)
-            with self.store.lock():
-                if key_hash in self._by_key:
-                    return self._replayed(key_hash, occurrence, idempotency_key)
-        if not activity.signup.required or occurrence.status == "cancelled":
-            raise SignupError("closed")
         now = self.clock()
-        if occurrence.end.astimezone(UTC) <= now.astimezone(UTC):
-            raise SignupError("past")
         secret = (
             self._keyed_secret(idempotency_key) if idempotency_key else secrets.token_urlsafe(18)
         )
         with self.store.lock():
-            if key_hash in self._by_key:  # the same replay, arrived twice at once
+            # A replay first: it answers even once the occurrence is closed or past.
+            if key_hash in self._by_key:
                 return self._replayed(key_hash, occurrence, idempotency_key or "")
+            if not activity.signup.required or occurrence.status == "cancelled":
+                raise SignupError("closed")
+            if occurrence.end.astimezone(UTC) <= now.astimezone(UTC):
+                raise SignupError("past")
             counts = self.counts(activity.id, occurrence.recurrence_id, activity.signup.capacity)
             fits = counts.places_left is None or (
                 counts.waitlisted_parties == 0 and adults + children <= counts.places_left
