@@ -7,31 +7,41 @@ Swedish)" marker. Organisers edit their own entry in `kiosk.admin.organisations`
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, render_template
 
 from kiosk import agenda, services
+from kiosk.recurrence import Occurrence
 
 bp = Blueprint("directory", __name__)
 AHEAD_DAYS = 28
 
 
-def _coming(organiser_id: str) -> list:  # type: ignore[type-arg]
+def _coming() -> dict[str, list[Occurrence]]:
+    """The next AHEAD_DAYS of occurrences, per organiser id, in one pass over the board."""
     svc = services.get()
-    snap = svc.catalogue.snapshot()
     now = svc.now()
-    found = []
-    for activity in snap.activities.values():
-        if activity.organiser_id == organiser_id and activity.status != "cancelled":
-            found += [o for o in agenda.upcoming_of(activity, now, days=AHEAD_DAYS) if o.end > now]
-    return sorted(found, key=lambda o: o.start)
+    by_organiser: dict[str, list[Occurrence]] = {}
+    occurrences = agenda.occurrences_between(
+        svc.catalogue.snapshot(), now, now + timedelta(days=AHEAD_DAYS)
+    )
+    for occ in sorted(occurrences, key=lambda o: o.start):
+        if occ.activity.status != "cancelled" and occ.end > now:
+            by_organiser.setdefault(occ.activity.organiser_id or "", []).append(occ)
+    return by_organiser
 
 
 @bp.get("/organisations")
 def index():  # type: ignore[no-untyped-def]
     snap = services.get().catalogue.snapshot()
     entries = sorted(snap.organisers.values(), key=lambda o: o.name.casefold())
-    coming = {o.id: _coming(o.id) for o in entries}
-    return render_template("directory/index.html", entries=entries, coming=coming)
+    coming = _coming()
+    return render_template(
+        "directory/index.html",
+        entries=entries,
+        coming={o.id: coming.get(o.id, []) for o in entries},
+    )
 
 
 @bp.get("/organisations/<organiser_id>")
@@ -40,5 +50,5 @@ def detail(organiser_id: str):  # type: ignore[no-untyped-def]
     if organiser is None:
         abort(404)
     return render_template(
-        "directory/detail.html", organiser=organiser, coming=_coming(organiser_id)
+        "directory/detail.html", organiser=organiser, coming=_coming().get(organiser_id, [])
     )

@@ -16,7 +16,7 @@ from kiosk.i18n import BY_CODE
 @bp.app_template_global()
 def open_help_requests() -> int:
     """For the staff's menu: how many requests wait for a call back."""
-    return int(services.get().help_desk.counts()["open"])
+    return services.get().help_desk.open_count()
 
 
 @bp.route("/help", methods=["GET", "POST"])
