@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-import os
 import shutil
 import socket
 import tempfile
@@ -21,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sync.fetch import FetchError, web_address
 
 BACKUP_MAX_AGE = timedelta(days=2)
 CLOCK_TOLERANCE = timedelta(minutes=5)
@@ -153,9 +154,8 @@ def check_translations(folder: Path = TRANSLATIONS) -> Finding:
 def check_calendars(urls: list[tuple[str, str]], timeout: float = 5.0) -> list[Finding]:
     findings = []
     for name, url in urls:
-        plain = "https://" + url.removeprefix("webcal://") if url.startswith("webcal://") else url
         try:
-            request = urllib.request.Request(plain, method="HEAD")
+            request = urllib.request.Request(web_address(url), method="HEAD")
             with urllib.request.urlopen(request, timeout=timeout):
                 pass
         except urllib.error.HTTPError as exc:
@@ -170,7 +170,7 @@ def check_calendars(urls: list[tuple[str, str]], timeout: float = 5.0) -> list[F
                 )
             )
             continue
-        except (OSError, urllib.error.URLError) as exc:
+        except (OSError, urllib.error.URLError, FetchError) as exc:
             reason = getattr(exc, "reason", exc)
             findings.append(
                 Finding(
@@ -224,7 +224,10 @@ def run(settings: dict[str, Any], min_free_mb: int, reference_url: str | None) -
     try:
         sources = [(s.name, s.url) for s in SourceBook(store).all()]
         if reference_url is None and sources:  # the central calendar's server knows the time
-            reference_url = sources[0][1].replace("webcal://", "https://", 1)
+            try:
+                reference_url = web_address(sources[0][1])
+            except FetchError:
+                reference_url = None
         findings.append(check_clock(now, store.last_change, reference_url))
         findings.append(check_backups(store.list_backups(), time.time()))
     finally:
@@ -237,7 +240,3 @@ def run(settings: dict[str, Any], min_free_mb: int, reference_url: str | None) -
         ]
     )
     return findings
-
-
-def environment_hint() -> str:
-    return f"(checked as user {os.environ.get('USER', os.getuid())})"

@@ -166,6 +166,12 @@ class _Target:
         return (self.scheme, self.host.lower(), self.port)
 
 
+def web_address(url: str) -> str:
+    """A feed address as HTTP fetches it (webcal:// → http://, webcals:// → https://),
+    checked; FetchError(bad_url) if it is not one."""
+    return _target(url).url
+
+
 def _target(url: str) -> _Target:
     """`url` checked and normalised, or FetchError(bad_url)."""
     text = url.strip()
