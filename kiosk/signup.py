@@ -31,6 +31,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from kiosk import agenda, qr, services
+from kiosk.csrf import SCRIPT_ENDPOINTS, SCRIPT_HEADER
 from kiosk.i18n import current_language, normalise
 from kiosk.model import plain_digits
 from kiosk.public_url import absolute
@@ -39,7 +40,6 @@ from kiosk.signups import IDEMPOTENCY_KEY, SignupError
 
 bp = Blueprint("signup", __name__)
 NAME_MAX = 60
-FETCH_HEADER = "X-Motesplats-Request"  # sent only by our own script (see kiosk.csrf)
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
 
 
@@ -122,7 +122,7 @@ def client_is_kiosk() -> bool:
 
 
 def _sent_by_script() -> bool:
-    return request.headers.get(FETCH_HEADER) == "signup"
+    return request.headers.get(SCRIPT_HEADER) == SCRIPT_ENDPOINTS["signup.form"]
 
 
 def _answer(url: str | None, problems: list[str], status: int, retry: bool = False):  # type: ignore[no-untyped-def]
