@@ -222,7 +222,7 @@ def migrate(data_dir: str | None, dry_run: bool) -> None:
     import tempfile
 
     from kiosk import migrations
-    from kiosk.store import StoreError, open_store
+    from kiosk.store import StoreError, StoreLocked, open_store
 
     settings = _resolve_or_exit(_overrides({"data_dir": data_dir}))
     folder = Path(settings["DATA_DIR"])
@@ -231,16 +231,19 @@ def migrate(data_dir: str | None, dry_run: bool) -> None:
             copy = Path(scratch) / "data"
             shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("motesplats.lock"))
             folder = copy
+        found: list[int] = []
+
+        def noting_version(tables: dict[str, list[dict[str, Any]]]) -> Any:
+            found.append(migrations.stored_version(tables))
+            return migrations.migrate(tables)
+
         try:
-            before = open_store(folder, backup_on_open=False)
-        except StoreError as exc:
+            open_store(folder, migrate=noting_version).close()
+        except StoreLocked as exc:
             raise click.ClickException(f"{exc}. Stop the server first, or use --dry-run.") from exc
-        version = migrations.stored_version({name: before.all(name) for name in before.tables()})
-        before.close()
-        try:
-            open_store(folder, migrate=migrations.migrate).close()
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
+        version = found[0]
     done = "would be migrated" if dry_run else "migrated"
     if version == migrations.SCHEMA_VERSION:
         click.echo(f"The data is at schema {version} already; nothing to do.")
