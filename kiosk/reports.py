@@ -128,6 +128,31 @@ def participation(
     return report
 
 
+def months_before(month: date, count: int) -> date:
+    """The first day of the month `count` months before `month`'s (negative: after)."""
+    index = max(month.year * 12 + month.month - 1 - count, 12)  # year 1 at the earliest
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def chosen_period(
+    from_text: str | None, to_text: str | None, today: date, most_months: int = 36
+) -> tuple[date, date]:
+    """The report's months as (first day of the first month, first day of the last month).
+
+    `from_text`/`to_text` are `YYYY-MM` as a person chose them (missing or wrong: the
+    default). The default is twelve months ending with the current one (so in December it
+    is January to December, in January February a year ago to January). The two ends may
+    come in either order; at most `most_months` are kept, the latest.
+    """
+    last = parse_month(to_text, today)
+    first = parse_month(from_text, months_before(last, 11))
+    if first > last:
+        first, last = last, first
+    if len(month_starts(first, last)) > most_months:
+        first = months_before(last, most_months - 1)
+    return first, last
+
+
 def parse_month(text: str | None, fallback: date) -> date:
     """`YYYY-MM` as the first day of that month; the fallback when missing or wrong."""
     try:

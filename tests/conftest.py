@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kiosk import create_app, services
+from tests import clock as test_clock
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A Tuesday morning: the After School Club (Tuesdays 16:30) is on today.
@@ -97,9 +98,10 @@ def start_server(
     `env` adds environment variables (PYTHONPATH=<a copy of the code> runs that copy, as
     a new deployment would); `extra` adds flags (a later `--host` wins). Its log goes to a
     file beside the data folder, not a pipe: a pipe nobody reads fills up and blocks the
-    server mid-request.
+    server mid-request. It runs on the run's clock (`tests.clock`: libfaketime when the run
+    is moved to another day).
     """
-    env = {**os.environ, "MOTESPLATS_LOG_LEVEL": "INFO", **(env or {})}
+    env = test_clock.faked_env({**os.environ, "MOTESPLATS_LOG_LEVEL": "INFO", **(env or {})})
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     log = open(data_dir.parent / f"server-{port}.log", "ab")  # noqa: SIM115 - closed in stop
     command = [
@@ -159,5 +161,6 @@ def data_folder_with_admin(data_dir: Path, username: str = "anna") -> None:
         capture_output=True,
         text=True,
         timeout=60,
+        env=test_clock.faked_env(),
     )
     assert made.returncode == 0, made.stderr

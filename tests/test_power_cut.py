@@ -20,13 +20,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bench.live import record
 from kiosk.store import open_store
+from tests import clock as test_clock
 from tests.admin_helpers import PASSWORD
 from tests.conftest import data_folder_with_admin, free_port, start_server, wait_for_http
 
@@ -92,7 +93,7 @@ def volunteer(
     except OSError:
         return
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    day = (date.today() + timedelta(days=3)).isoformat()
+    day = (test_clock.now().date() + timedelta(days=3)).isoformat()
     number = 0
     while not stop.is_set():
         number += 1

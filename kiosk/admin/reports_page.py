@@ -24,19 +24,9 @@ MOST_MONTHS = 36
 
 def _period() -> tuple[date, date]:
     today = services.get().now().date()
-    last = reports.parse_month(request.args.get("to"), today)
-    default_first = (
-        date(last.year - 1, last.month, 1)
-        if last.month == 12
-        else date(last.year - 1, last.month + 1, 1)
+    return reports.chosen_period(
+        request.args.get("from"), request.args.get("to"), today, MOST_MONTHS
     )
-    first = reports.parse_month(request.args.get("from"), default_first)
-    if first > last:
-        first, last = last, first
-    months = reports.month_starts(first, last)
-    if len(months) > MOST_MONTHS:
-        first = months[-MOST_MONTHS]
-    return first, last
 
 
 def _report(first: date, last: date) -> reports.Report:

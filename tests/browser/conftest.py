@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import clock as test_clock
 from tests.admin_helpers import PASSWORD
 from tests.conftest import (
     data_folder_with_admin,
@@ -50,6 +51,7 @@ def browser():  # type: ignore[no-untyped-def]
                 "--disable-component-update",
                 "--disable-sync",
             ],
+            env=test_clock.faked_env(),  # the page's Date agrees with the server's clock
         )
         yield browser
         browser.close()

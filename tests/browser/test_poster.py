@@ -11,13 +11,14 @@ import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from kiosk import create_app, services
 from kiosk.model import Activity, SignupSettings
+from tests import clock as test_clock
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_signup_phone import decode_qr
 from tests.conftest import free_port, start_server, stop_server, wait_for_http
@@ -67,7 +68,9 @@ def long_activity(now: datetime, crowded: bool = False) -> Activity:
 def poster_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server with PUBLIC_URL set, holding the demo week and one over-long activity."""
     data_dir = tmp_path_factory.mktemp("poster") / "data"
-    app = create_app({"DATA_DIR": str(data_dir)})  # loads the demo week into the new store
+    app = create_app(
+        {"DATA_DIR": str(data_dir), "CLOCK": test_clock.utc_now}
+    )  # loads the demo week into the new store
     svc = services.get_for(app)
     svc.store.put("activities", long_activity(svc.now()).to_doc())
     svc.store.put("activities", long_activity(svc.now(), crowded=True).to_doc())
@@ -85,7 +88,7 @@ def next_open_signup_path(base: str, activity_id: str, lang: str) -> str:
     (the API lists the whole of today; signups look forward from now)."""
     with urllib.request.urlopen(f"{base}/api/activities", timeout=30) as response:
         data = json.load(response)
-    now = datetime.now(UTC)
+    now = test_clock.utc_now()
     for occ in data["occurrences"]:
         if (
             occ["activity_id"] == activity_id

@@ -8,14 +8,14 @@ import shutil
 import struct
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from kiosk.store import open_store
+from tests import clock as test_clock
 from tests.browser.conftest import CHROMIUM
 from tests.conftest import REPO, free_port, start_server, stop_server, wait_for_http
 
@@ -85,7 +85,7 @@ def open_with_worker(browser, url: str, viewport: dict, **context_options):  # t
 
 def saved_time_is_now(notice: str) -> bool:
     """The notice names the minute the page was kept (Stockholm time, a minute's slack)."""
-    now = datetime.now(ZoneInfo("Europe/Stockholm"))
+    now = test_clock.now()
     return any((now - timedelta(minutes=m)).strftime("%H:%M") in notice for m in (0, 1, 2))
 
 
