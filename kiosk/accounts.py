@@ -1,7 +1,8 @@
 """Volunteer accounts and invitations: who may edit the board, and how they prove it.
 
 Owns the tables `accounts` and `invitations`. Passwords are hashed with argon2id
-(argon2-cffi's RFC 9106 low-memory profile); a wrong password and an unknown name cost the
+(argon2-cffi's RFC 9106 low-memory profile, from the setting `PASSWORD_PROFILE`: tests
+choose argon2-cffi's CHEAPEST); a wrong password and an unknown name cost the
 same time. After `LOCK_AFTER` wrong passwords in a row an account is locked for
 `LOCK_MINUTES`; a right password while locked still fails. Admins invite organisers with a
 one-time link whose token is stored only as a SHA-256 hash and expires after
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from kiosk.model import PlainRecord, parse_utc, utc_iso
@@ -36,9 +37,15 @@ INVITATION_DAYS = 7
 MIN_PASSWORD = 10
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 
-_hasher = PasswordHasher()
-# A hash of a random password: verifying unknown names against it costs what a real check costs.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+PROFILES = ("RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST")
+PRODUCTION_PROFILE = "RFC_9106_LOW_MEMORY"
+
+
+def password_hasher(profile: str = PRODUCTION_PROFILE) -> PasswordHasher:
+    """An argon2id hasher with one of argon2-cffi's named cost profiles (`PROFILES`)."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown password profile {profile!r}: one of {', '.join(PROFILES)}")
+    return PasswordHasher.from_parameters(getattr(profiles, profile))
 
 
 class AccountError(Exception):
@@ -112,9 +119,23 @@ def normalise_username(username: str) -> str:
 class AccountBook:
     """Accounts and invitations over the store (one lock for read-modify-write)."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        hasher: PasswordHasher | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.hasher = hasher or password_hasher()
+        self._dummy_hash: str | None = None
+
+    def _dummy(self) -> str:
+        """A hash of a random password: verifying unknown names against it costs what a
+        real check costs."""
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
+        return self._dummy_hash
 
     # ---- accounts --------------------------------------------------------------------
 
@@ -140,7 +161,7 @@ class AccountBook:
             id=name,
             display_name=display_name.strip()[:80] or name,
             role=role,
-            password_hash=_hasher.hash(password),
+            password_hash=self.hasher.hash(password),
             organiser_ids=list(organiser_ids),
             created_at=utc_iso(self.clock()),
         )
@@ -162,7 +183,7 @@ class AccountBook:
 
     def set_password(self, username: str, password: str) -> None:
         check_password_strength(password)
-        hashed = _hasher.hash(password)
+        hashed = self.hasher.hash(password)
         with self.store.lock():
             account = self.get(username)
             if account is None:
@@ -184,12 +205,12 @@ class AccountBook:
         account = self.get(username) if username.strip() else None
         if account is None or not account.active:
             with contextlib.suppress(VerificationError):
-                _hasher.verify(_DUMMY_HASH, password or "-")
+                self.hasher.verify(self._dummy(), password or "-")
             raise AccountError("wrong")
         if account.locked_until and parse_utc(account.locked_until) > now:
             raise AccountError("locked", parse_utc(account.locked_until))
         try:
-            _hasher.verify(account.password_hash, password)
+            self.hasher.verify(account.password_hash, password)
             ok = True
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
@@ -207,8 +228,8 @@ class AccountBook:
             fresh.failed_logins = 0
             fresh.locked_until = None
             fresh.last_login = utc_iso(now)
-            if _hasher.check_needs_rehash(fresh.password_hash):
-                fresh.password_hash = _hasher.hash(password)
+            if self.hasher.check_needs_rehash(fresh.password_hash):
+                fresh.password_hash = self.hasher.hash(password)
             self.store.put(ACCOUNTS, fresh.to_doc())
         return fresh
 

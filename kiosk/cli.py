@@ -258,7 +258,7 @@ def migrate(data_dir: str | None, dry_run: bool) -> None:
 @click.password_option(prompt="Password (at least 10 characters)")
 def create_admin(username: str, display_name: str, data_dir: str | None, password: str) -> None:
     """Create an admin account (run it while the server is stopped)."""
-    from kiosk.accounts import AccountBook, AccountError
+    from kiosk.accounts import AccountBook, AccountError, password_hasher
     from kiosk.audit import AuditLog
     from kiosk.store import StoreError, open_store
 
@@ -275,7 +275,8 @@ def create_admin(username: str, display_name: str, data_dir: str | None, passwor
     }
     try:
         clock = lambda: datetime.now(UTC)  # noqa: E731
-        account = AccountBook(store, clock).create(
+        hasher = password_hasher(settings["PASSWORD_PROFILE"])
+        account = AccountBook(store, clock, hasher).create(
             username, password, "admin", display_name or username
         )
         AuditLog(Path(settings["DATA_DIR"]), clock).record(

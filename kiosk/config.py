@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.accounts import PRODUCTION_PROFILE
+from kiosk.accounts import PROFILES as PASSWORD_PROFILES
+
 
 def _parse_bool(text: str) -> bool:
     value = text.strip().lower()
@@ -38,6 +41,12 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise ValueError(f"must be 1 or more: {text!r}")
     return value
+
+
+def _password_profile(text: str) -> str:
+    if text not in PASSWORD_PROFILES:
+        raise ValueError(f"one of {', '.join(PASSWORD_PROFILES)}: {text!r}")
+    return text
 
 
 @dataclass(frozen=True)
@@ -172,6 +181,13 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "",
         "PIN that opens the signup lists for organisers (empty = lists closed).",
+    ),
+    Setting(
+        "PASSWORD_PROFILE",
+        _password_profile,
+        PRODUCTION_PROFILE,
+        "Cost of the volunteers' password hashes: one of argon2-cffi's profiles "
+        "(RFC_9106_LOW_MEMORY; RFC_9106_HIGH_MEMORY is slower; CHEAPEST only for tests).",
     ),
     Setting("MAX_BODY_BYTES", _positive_int, 1024 * 1024, "Largest request body accepted."),
     Setting(

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 
 from kiosk import demo, migrations, nightly
-from kiosk.accounts import AccountBook
+from kiosk.accounts import AccountBook, password_hasher
 from kiosk.agenda import Catalogue
 from kiosk.audit import AuditLog
 from kiosk.door_counts import DoorCounts
@@ -120,7 +120,7 @@ def init_app(app: Flask) -> None:
         SignupBook(store, clock, cfg["SECRET_KEY"].encode()),
         RateLimiter(cfg["SIGNUP_RATE_LIMIT"], 600),
         timedelta(days=cfg["SIGNUP_RETENTION_DAYS"]),
-        AccountBook(store, clock),
+        AccountBook(store, clock, password_hasher(cfg["PASSWORD_PROFILE"])),
         audit,
         Editor(store, audit, clock),
         SyncEngine(store, Path(cfg["DATA_DIR"]), clock),

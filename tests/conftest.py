@@ -21,6 +21,11 @@ from flask.testing import FlaskClient
 from kiosk import create_app, services
 from tests import clock as test_clock
 
+# Password hashes at argon2-cffi's cheapest cost: every process of the run (the app built
+# here, `motesplats serve` and `create-admin` started by tests) reads it from the
+# environment. Production keeps RFC 9106's cost (tests/test_config.py checks the default).
+os.environ["MOTESPLATS_PASSWORD_PROFILE"] = "CHEAPEST"
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A Tuesday morning: the After School Club (Tuesdays 16:30) is on today.
 FIXED_NOW = datetime(2026, 11, 24, 9, 0, tzinfo=STOCKHOLM)

@@ -37,3 +37,22 @@ def test_readme_settings_table_is_current() -> None:
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert config.markdown_table() in readme, "run: .venv/bin/python -m kiosk.config --readme"
+
+
+def test_production_keeps_rfc_9106_password_cost_and_tests_lower_it() -> None:
+    import os
+
+    from argon2 import profiles
+
+    from kiosk.accounts import password_hasher
+
+    production = config.resolve({}, environ={})["PASSWORD_PROFILE"]
+    assert production == "RFC_9106_LOW_MEMORY"
+    hasher = password_hasher(production)
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 65536, 4)
+    assert hasher.time_cost == profiles.RFC_9106_LOW_MEMORY.time_cost
+    assert password_hasher().memory_cost == 65536  # the default when nothing is said
+    assert os.environ["MOTESPLATS_PASSWORD_PROFILE"] == "CHEAPEST"  # set by tests/conftest.py
+    assert password_hasher("CHEAPEST").memory_cost < hasher.memory_cost
+    with pytest.raises(config.ConfigError, match="PASSWORD_PROFILE"):
+        config.resolve({}, environ={"MOTESPLATS_PASSWORD_PROFILE": "weak"})
