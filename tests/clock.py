@@ -2,9 +2,10 @@
 
 `MOTESPLATS_TEST_NOW` moves a test run to another day: an ISO local time in Stockholm
 (`2027-03-28T02:30`; add `+fold` for the second 02:30 of an October night), or `today`
-for the real clock. The test process reads it through `now()`; the live servers and
-Chromium it starts run under Debian's libfaketime with the same offset (`faked_env`), so
-every process of one run agrees on the time and the clock keeps running.
+for the real clock. The test process reads it through `now()`; the live servers it starts
+are moved by the same offset with time-machine (`faked_env`), Chromium's pages with
+Playwright's clock (tests/browser/conftest.py), so every process of one run agrees on the
+time and the clock keeps running.
 
 `SWEEP` lists the instants where dates break (month, year and leap-day boundaries; both
 DST changes before, inside and after the changed hour); `python -m tests.sweep` runs the
@@ -13,9 +14,9 @@ tests marked `today` at each of them.
 
 from __future__ import annotations
 
-import glob
 import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -75,26 +76,31 @@ def utc_now() -> datetime:
     return datetime.now(UTC) + OFFSET
 
 
-def libfaketime() -> str:
-    found = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
-    if not found:
-        raise RuntimeError(
-            f"{ENV} needs libfaketime: ./install.sh --dev installs Debian's faketime"
-        )
-    return found[0]
+TIME_TRAVEL = Path(__file__).resolve().parent / "time_travel"
+OFFSET_ENV = "MOTESPLATS_TEST_CLOCK_OFFSET"
+
+
+def check_tools() -> None:
+    """Fail early, and say how to fix it, where a moved run could not move the servers."""
+    try:
+        import time_machine  # noqa: F401
+    except ImportError as exc:
+        raise RuntimeError(f"{ENV} needs time-machine: ./install.sh --dev installs it") from exc
 
 
 def faked_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """`env` (default: this process's) for a child process that should share the run's clock.
+    """`env` (default: this process's) for a Python child process that should share the
+    run's clock (a live server, a CLI command).
 
-    Unchanged on the real clock. Otherwise libfaketime shifts the wall clock by the run's
-    offset (the time keeps running); monotonic clocks stay real so timeouts keep working.
+    Unchanged on the real clock. Otherwise `time_travel/sitecustomize.py` is put first on
+    PYTHONPATH and shifts the child's wall clock by the run's offset with time-machine (the
+    time keeps running; monotonic clocks and sleeps stay real).
     """
     env = dict(os.environ if env is None else env)
     if not faked():
         return env
-    preload = env.get("LD_PRELOAD", "")
-    env["LD_PRELOAD"] = " ".join(p for p in (libfaketime(), preload) if p)
-    env["FAKETIME"] = f"{OFFSET.total_seconds():+.3f}"
-    env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+    check_tools()
+    path = env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(TIME_TRAVEL), path) if p)
+    env[OFFSET_ENV] = f"{OFFSET.total_seconds():.3f}"
     return env

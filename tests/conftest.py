@@ -103,7 +103,7 @@ def start_server(
     `env` adds environment variables (PYTHONPATH=<a copy of the code> runs that copy, as
     a new deployment would); `extra` adds flags (a later `--host` wins). Its log goes to a
     file beside the data folder, not a pipe: a pipe nobody reads fills up and blocks the
-    server mid-request. It runs on the run's clock (`tests.clock`: libfaketime when the run
+    server mid-request. It runs on the run's clock (`tests.clock`: time-machine when the run
     is moved to another day).
     """
     env = test_clock.faked_env({**os.environ, "MOTESPLATS_LOG_LEVEL": "INFO", **(env or {})})

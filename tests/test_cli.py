@@ -6,6 +6,8 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import VENV_BIN, free_port, start_server, stop_server, wait_for_http
 
 
@@ -14,6 +16,7 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
+@pytest.mark.today
 def test_serve_shows_the_demo_week_on_first_start(tmp_path: Path) -> None:
     port = free_port()
     proc = start_server(tmp_path / "data", port)
@@ -36,6 +39,7 @@ def test_serve_shows_the_demo_week_on_first_start(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "motesplats.json").exists()
 
 
+@pytest.mark.today
 def test_server_starts_from_backup_when_the_data_file_is_garbage(tmp_path: Path) -> None:
     data = tmp_path / "data"
     port = free_port()
@@ -70,6 +74,7 @@ def test_second_server_on_the_same_data_folder_explains_itself(tmp_path: Path) -
         stop_server(proc)
 
 
+@pytest.mark.today
 def test_demo_command_loads_into_an_empty_folder(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(VENV_BIN / "motesplats"), "demo", "--data-dir", str(tmp_path)],

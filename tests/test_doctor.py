@@ -12,6 +12,8 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
 from kiosk import doctor
 from kiosk.store import open_store
 from sync.sources import SourceBook
@@ -38,6 +40,7 @@ def run_doctor(data: Path, *extra: str, port: int | None = None) -> tuple[int, s
     return result.returncode, result.stdout
 
 
+@pytest.mark.today
 def test_a_healthy_setup_says_so(tmp_path: Path) -> None:
     code, out = run_doctor(made_store(tmp_path / "data"), "--min-free-mb", "1")
     assert code == 0 and "Everything looks fine." in out and "PROBLEM" not in out, out
@@ -76,6 +79,7 @@ class WrongClock(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.today
 def test_clock_wrong_against_a_reference_server(tmp_path: Path) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), WrongClock)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -92,6 +96,7 @@ def test_clock_wrong_against_a_reference_server(tmp_path: Path) -> None:
     assert code_ok == 0 and "The clock agrees" in out_ok, out_ok
 
 
+@pytest.mark.today
 def test_last_backup_too_old(tmp_path: Path) -> None:
     data = made_store(tmp_path / "data")
     three_days_ago = time.time() - 3 * 86400

@@ -31,7 +31,7 @@ from tests import clock as test_clock
 from tests.admin_helpers import PASSWORD
 from tests.conftest import data_folder_with_admin, free_port, start_server, wait_for_http
 
-pytestmark = pytest.mark.torture
+pytestmark = [pytest.mark.torture, pytest.mark.today]
 ROUNDS = int(os.environ.get("MOTESPLATS_TORTURE_ROUNDS", "100"))
 SWIM = "demo-simning-kvinnor@motesplats"
 

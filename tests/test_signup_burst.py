@@ -8,6 +8,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from bench.phone import Phone, next_signup_path
 from tests.conftest import free_port, start_server, stop_server, wait_for_http
 
@@ -26,6 +28,7 @@ def statuses_via_organiser_csv(base: str, occurrence_path: str) -> list[str]:
     return [row.split(";")[5] for row in rows]
 
 
+@pytest.mark.today
 def test_two_hundred_at_once_for_twenty_places(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("MOTESPLATS_ORGANISER_PIN", "4711")
     port = free_port()

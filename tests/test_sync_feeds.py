@@ -171,6 +171,7 @@ def test_a_bad_feed_keeps_the_last_good_data_and_says_so(
     assert "Kommunen" in page and 'class="problem"' in page
 
 
+@pytest.mark.today
 def test_the_board_answers_while_a_feed_trickles(tmp_path: Path, central: str) -> None:
     """A real server: a sync stuck on a slow feed does not hold up the web threads."""
     Central.mode = "never"

@@ -14,6 +14,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.admin_helpers import PASSWORD
 from tests.conftest import free_port, start_server, stop_server, wait_for_http
 from tests.radicale_server import Radicale
@@ -59,6 +61,7 @@ def wait_until(condition, timeout: float, what: str) -> None:  # type: ignore[no
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@pytest.mark.today
 def test_fifty_offline_edits_survive_a_kill_and_arrive_once_in_order(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 

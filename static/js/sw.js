@@ -73,7 +73,9 @@ function keptPage(request) {
 function keep(request, response) {
   return response.text().then(function (body) {
     var headers = new Headers(response.headers);
-    headers.set("X-Saved-At", new Date().toISOString());
+    // When the server made the page (its Date header; the device's clock only without one).
+    var made = new Date(response.headers.get("Date") || Date.now());
+    headers.set("X-Saved-At", (isNaN(made) ? new Date() : made).toISOString());
     return caches.open(PAGES_CACHE).then(function (cache) {
       return cache.delete(request.url)
         .then(function () { return cache.put(request.url, new Response(body, { status: 200, headers: headers })); })

@@ -9,7 +9,7 @@ import pytest
 from tests import clock as test_clock
 from tests.browser.conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.today]
 
 
 def next_sunday() -> str:

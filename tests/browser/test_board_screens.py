@@ -14,7 +14,7 @@ import pytest
 
 from tests import clock as test_clock
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.today]
 
 KIOSK = {"width": 1920, "height": 1080}
 PORTRAIT = {"width": 1080, "height": 1920}

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from kiosk.i18n import LANGUAGES
 from tests.conftest import REPO, free_port, start_server, stop_server, wait_for_http
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.today]
 KIOSK = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
 

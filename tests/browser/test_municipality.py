@@ -10,7 +10,7 @@ import pytest
 from tests.browser.conftest import log_in
 from tests.browser.test_poster import pages_of, to_png
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.today]
 
 
 def test_door_count_shows_in_the_report_chart(browser, admin_server: str, shot) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_signup_phone import decode_qr
 from tests.conftest import free_port, start_server, stop_server, wait_for_http
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.today]
 SWIM = "demo-simning-kvinnor@motesplats"
 CAFE = "demo-sprakcafe@motesplats"
 LONG = "test-long-poster@motesplats"

@@ -16,10 +16,10 @@ import pytest
 
 from kiosk.store import open_store
 from tests import clock as test_clock
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, on_run_clock
 from tests.conftest import REPO, free_port, start_server, stop_server, wait_for_http
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.today]
 SWIM = "demo-simning-kvinnor@motesplats"  # takes signups, with a limited number of places
 WAIT_FOR_WORKER = """async () => {
   const registration = await navigator.serviceWorker.ready;  // may still be "activating"
@@ -241,7 +241,7 @@ def lan_browser(browser):  # type: ignore[no-untyped-def]
 def test_plain_http_on_the_lan_works_without_a_worker(lan_browser, tmp_path: Path, shot) -> None:  # type: ignore[no-untyped-def]
     server = Server(tmp_path / "data", host="127.0.0.2")
     try:
-        context = lan_browser.new_context(viewport={"width": 390, "height": 844})
+        context = on_run_clock(lan_browser.new_context(viewport={"width": 390, "height": 844}))
         page = context.new_page()
         problems: list[str] = []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -290,6 +290,7 @@ def test_chromium_finds_the_board_installable(browser, server: Server, tmp_path:
         args=["--no-sandbox", "--disable-gpu"],
         viewport={"width": 390, "height": 844},
     )
+    on_run_clock(context)
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(on_localhost(server, "/?lang=ar"))
     assert page.evaluate(WAIT_FOR_WORKER) == ["activated", True]

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import free_port, start_server, stop_server, wait_for_http
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.today]
 SWIM = "demo-simning-kvinnor@motesplats"
 KIOSK = {"width": 1920, "height": 1080}
 

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from bench.phone import next_signup_path
 from tests.conftest import REPO, free_port, start_server, stop_server, wait_for_http
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.today]
 SWIM = "demo-simning-kvinnor@motesplats"
 
 
