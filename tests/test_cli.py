@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import urllib.request
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 
+from tests import clock as test_clock
 from tests.conftest import VENV_BIN, free_port, start_server, stop_server, wait_for_http
 
 
@@ -37,6 +40,22 @@ def test_serve_shows_the_demo_week_on_first_start(tmp_path: Path) -> None:
         log = stop_server(proc)
     assert "loaded the demo week" in log
     assert (tmp_path / "data" / "motesplats.json").exists()
+
+
+@pytest.mark.today
+def test_the_live_server_keeps_the_runs_clock(tmp_path: Path) -> None:
+    """Under `python -m tests.sweep` the server's day is the moved day, not the machine's."""
+    port = free_port()
+    proc = start_server(tmp_path / "data", port)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", proc)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/activities", timeout=10) as r:
+            said = parsedate_to_datetime(r.headers["Date"])
+            week = json.load(r)
+    finally:
+        stop_server(proc)
+    assert abs((said - test_clock.utc_now()).total_seconds()) < 60
+    assert week["from"] == test_clock.now().date().isoformat()
 
 
 @pytest.mark.today
