@@ -7,7 +7,6 @@ any server.
 from __future__ import annotations
 
 import http.cookiejar
-import json
 import re
 import time
 import urllib.error
@@ -97,11 +96,22 @@ class Phone:
 
 
 def next_signup_path(base: str, activity_id: str, lang: str = "sv") -> str:
-    """The signup form of the next occurrence of an activity, found through the API."""
-    with urllib.request.urlopen(f"{base}/api/activities", timeout=30) as response:
-        data = json.load(response)
-    for occ in data["occurrences"]:
-        if occ["activity_id"] == activity_id and occ["status"] != "cancelled":
-            quoted = urllib.parse.quote(activity_id, safe="@")
-            return f"/a/{quoted}/{occ['recurrence_id']}/signup?lang={lang}"
+    """The signup form of the next occurrence still open (not begun, not cancelled), as the
+    server's poster address `/a/<id>/signup` redirects to it. (Reading the API's default
+    week missed it late on a Thursday: today's had ended and the next was 7 days on.)"""
+    quoted = urllib.parse.quote(activity_id, safe="@")
+    request = urllib.request.Request(f"{base}/a/{quoted}/signup?lang={lang}", method="GET")
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        opener.open(request, timeout=30)
+    except urllib.error.HTTPError as answer:
+        location = answer.headers.get("Location", "")
+        if answer.code == 302 and "/signup" in location:
+            parts = urllib.parse.urlsplit(location)
+            return f"{parts.path}?{parts.query}" if parts.query else parts.path
     raise RuntimeError(f"no upcoming occurrence of {activity_id}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None

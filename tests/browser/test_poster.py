@@ -84,9 +84,12 @@ def poster_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def next_open_signup_path(base: str, activity_id: str, lang: str) -> str:
-    """Like bench.phone.next_signup_path, but skipping an occurrence that began earlier today
-    (the API lists the whole of today; signups look forward from now)."""
-    with urllib.request.urlopen(f"{base}/api/activities", timeout=30) as response:
+    """The next occurrence not yet begun, read from the API (two weeks: late on the day of a
+    weekly activity today's has begun and the next is 7 days on), independent of the
+    server's own redirect that the poster's QR goes through."""
+    today = test_clock.now().date()
+    window = f"from={today.isoformat()}&to={(today + timedelta(days=13)).isoformat()}"
+    with urllib.request.urlopen(f"{base}/api/activities?{window}", timeout=30) as response:
         data = json.load(response)
     now = test_clock.utc_now()
     for occ in data["occurrences"]:
