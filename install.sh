@@ -171,7 +171,7 @@ if [ "$SERVICE" = 1 ]; then
     fi
   fi
   units="$(mktemp -d)"
-  .venv/bin/python -m kiosk.systemd write "$units" --repo "$PWD" --data-dir "$SERVICE_DATA" \
+  .venv/bin/python -m kiosk.village_pc.systemd write "$units" --repo "$PWD" --data-dir "$SERVICE_DATA" \
     --user "$SERVICE_USER" "${kiosk_flags[@]}"
   install -m 644 "$units"/*.service "$UNITS_DIR/"
   rm -rf "$units"

@@ -147,7 +147,7 @@ def bench_throughput(seconds: float) -> dict[str, float | int | str]:
 
 
 def realistic_activities(count: int) -> list[dict]:
-    from kiosk.demo import build_activities
+    from kiosk.activities.demo import build_activities
 
     now = datetime.now(UTC).astimezone(ZoneInfo("Europe/Stockholm"))
     templates = [a.to_doc() for a in build_activities(now)]

@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 
 from bench.board import realistic_activities
 from bench.live import record
-from kiosk.migrations import migrate
-from kiosk.model import utc_iso
+from kiosk.activities.model import utc_iso
+from kiosk.store.migrations import migrate
 
 ZONE = ZoneInfo("Europe/Stockholm")
 
@@ -72,10 +72,10 @@ def board_read_ms(size: int) -> dict[str, float]:
 
 
 def signups_at(count: int, occurrences: int = 1000) -> dict[str, float]:
-    from kiosk import agenda
-    from kiosk.agenda import Catalogue
-    from kiosk.demo import load
-    from kiosk.signups import SignupBook
+    from kiosk.activities.demo import load
+    from kiosk.board import agenda
+    from kiosk.board.agenda import Catalogue
+    from kiosk.signups.book import SignupBook
     from kiosk.store import open_store
 
     tmp = Path(tempfile.mkdtemp(prefix="motesplats-bench-signups-"))

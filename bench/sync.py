@@ -138,10 +138,10 @@ def main(argv: list[str]) -> dict:
 
 def push_fifty(count: int = 50) -> dict:
     """`count` local creations sent to a real Radicale in one cycle (If-None-Match PUTs)."""
-    from kiosk.accounts import Account
-    from kiosk.audit import AuditLog
-    from kiosk.editing import Editor
-    from kiosk.model import Activity
+    from kiosk.activities.model import Activity
+    from kiosk.volunteers.accounts import Account
+    from kiosk.volunteers.audit import AuditLog
+    from kiosk.volunteers.editing import Editor
     from sync import device
     from tests.radicale_server import Radicale
 

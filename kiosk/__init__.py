@@ -16,27 +16,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides settings (tests pass DATA_DIR, CLOCK, …)."""
-    from kiosk import (
-        api,
-        auth,
-        board,
-        csrf,
-        digest,
-        directory,
-        formatting,
-        health,
-        help_views,
-        i18n,
-        organiser,
-        poster,
-        pwa,
-        request_log,
-        security,
-        services,
-        signup,
-    )
     from kiosk import config as settings
-    from kiosk.admin import bp as admin_bp
+    from kiosk import services
+    from kiosk.api import views as api
+    from kiosk.board import digest_views as digest
+    from kiosk.board import views as board
+    from kiosk.help import directory_views as directory
+    from kiosk.help import views as help_views
+    from kiosk.municipality import views as municipality
+    from kiosk.signups import views as signup
+    from kiosk.volunteers import auth
+    from kiosk.volunteers import organiser_views as organiser
+    from kiosk.volunteers import poster_views as poster
+    from kiosk.volunteers.admin import bp as admin_bp
+    from kiosk.web import csrf, formatting, health, i18n, pwa, request_log, security
 
     app = Flask(
         __name__,
@@ -58,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(api.ics)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(municipality.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(directory.bp)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.accounts import PRODUCTION_PROFILE
-from kiosk.accounts import PROFILES as PASSWORD_PROFILES
+from kiosk.volunteers.accounts import PRODUCTION_PROFILE
+from kiosk.volunteers.accounts import PROFILES as PASSWORD_PROFILES
 
 
 def _parse_bool(text: str) -> bool:

@@ -20,17 +20,18 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from kiosk import demo, migrations, nightly
-from kiosk.accounts import AccountBook, password_hasher
-from kiosk.agenda import Catalogue
-from kiosk.audit import AuditLog
-from kiosk.door_counts import DoorCounts
-from kiosk.editing import Editor
-from kiosk.help_requests import HelpDesk
-from kiosk.page_cache import PageCache
-from kiosk.ratelimit import RateLimiter
-from kiosk.signups import SignupBook
-from kiosk.store import Store, open_store
+from kiosk.activities import demo
+from kiosk.board.agenda import Catalogue
+from kiosk.help.desk import HelpDesk
+from kiosk.municipality.door_counts import DoorCounts
+from kiosk.signups.book import SignupBook
+from kiosk.store import Store, migrations, open_store
+from kiosk.village_pc import nightly
+from kiosk.volunteers.accounts import AccountBook, password_hasher
+from kiosk.volunteers.audit import AuditLog
+from kiosk.volunteers.editing import Editor
+from kiosk.web.page_cache import PageCache
+from kiosk.web.ratelimit import RateLimiter
 from sync import device
 from sync.engine import SyncEngine
 
@@ -56,7 +57,7 @@ class Services:
     help_desk: HelpDesk
     help_retention: timedelta
     help_limit: RateLimiter
-    # login attempts per client (on top of the per-account lock in kiosk.accounts)
+    # login attempts per client (on top of the per-account lock in kiosk.volunteers.accounts)
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
 
     def now(self) -> datetime:

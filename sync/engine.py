@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.model import Activity, parse_utc, utc_iso
+from kiosk.activities.model import Activity, parse_utc, utc_iso
 from kiosk.store import Store
 from sync import device
 from sync.ics import IcsError, calendar_bytes, read_calendar
@@ -72,7 +72,7 @@ class SyncEngine:
     def device(self) -> str:
         return device.device_id(self.data_dir)
 
-    # ---- local changes (called by kiosk.editing under the store lock) -----------------
+    # ---- local changes (called by kiosk.volunteers.editing under the store lock) -----------------
 
     def local_change(self, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
         """Queue a saved or deleted activity for the two-way source it belongs to."""
@@ -110,7 +110,7 @@ class SyncEngine:
         activity = Activity.from_doc(doc)
         places = {p["id"]: p for p in self.store.all("places")}
         orgs = {o["id"]: o for o in self.store.all("organisers")}
-        from kiosk.model import Organiser, Place
+        from kiosk.activities.model import Organiser, Place
 
         place = (
             {activity.place_id: Place.from_doc(places[activity.place_id])}

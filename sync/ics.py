@@ -1,6 +1,6 @@
 """iCalendar (RFC 5545) export and import of activities, with no I/O.
 
-Owns the mapping between `kiosk.model.Activity` and VEVENT components, both ways:
+Owns the mapping between `kiosk.activities.model.Activity` and VEVENT components, both ways:
 
 * Export: one master VEVENT per activity (UID = activity id; DTSTART/DTEND with the
   activity's TZID on local wall time, so the RRULE follows local time across daylight
@@ -22,7 +22,7 @@ Owns the mapping between `kiosk.model.Activity` and VEVENT components, both ways
 Times without a zone: a naive ("floating") DTSTART/DTEND/EXDATE/RECURRENCE-ID, a TZID that
 is neither an IANA zone nor defined by a VTIMEZONE, and DATE values are read in the
 calendar's X-WR-TIMEZONE if it names an IANA zone, otherwise in Europe/Stockholm
-(`kiosk.model.DEFAULT_TZ`). A foreign series written in UTC or in a custom VTIMEZONE is
+(`kiosk.activities.model.DEFAULT_TZ`). A foreign series written in UTC or in a custom VTIMEZONE is
 moved onto that zone's wall clock, the way X-WR-TIMEZONE readers do.
 
 Unreadable data raises `IcsError` with a message in English that says what is wrong.
@@ -48,8 +48,7 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event, vText, vUnknown
 from icalendar.prop import vRecur
 
-from kiosk.i18n import BY_CODE
-from kiosk.model import (
+from kiosk.activities.model import (
     AUDIENCES,
     DEFAULT_TZ,
     STATUSES,
@@ -62,6 +61,7 @@ from kiosk.model import (
     parse_recurrence_id,
     recurrence_id,
 )
+from kiosk.web.i18n import BY_CODE
 
 log = logging.getLogger("motesplats.sync")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from kiosk.model import PlainRecord, parse_utc, utc_iso
+from kiosk.activities.model import PlainRecord, parse_utc, utc_iso
 from kiosk.store import Store
 
 TABLE = "outbox"

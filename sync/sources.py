@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.model import PlainRecord
+from kiosk.activities.model import PlainRecord
 from kiosk.store import Store
 
 TABLE = "sync_sources"

@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 from icalendar import Calendar
 
 from kiosk import create_app, services
-from kiosk.reports import month_starts, months_before
+from kiosk.municipality.reports import month_starts, months_before
 from tests import clock as test_clock
 from tests.admin_helpers import PASSWORD, csrf, login
 from tests.conftest import Clock

@@ -1,5 +1,5 @@
 // Mötesplats service worker. Hand-written, no build step, nothing from other hosts.
-// `/sw.js` (kiosk.pwa) puts one line before this file: SHELL = {version, precache, queue,
+// `/sw.js` (kiosk.web.pwa) puts one line before this file: SHELL = {version, precache, queue,
 // languages, default}. A new deployment has a new version, so the browser installs a new
 // worker, which keeps the new app shell and deletes the old one.
 //

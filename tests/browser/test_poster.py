@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import create_app, services
-from kiosk.model import Activity, SignupSettings
+from kiosk.activities.model import Activity, SignupSettings
 from tests import clock as test_clock
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_signup_phone import decode_qr

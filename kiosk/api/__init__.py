@@ -1,0 +1,3 @@
+"""The machine-readable board: JSON for the kiosk's own scripts and other boards, and the
+iCalendar feeds calendar apps subscribe to (`views`).
+"""

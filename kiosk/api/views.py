@@ -1,0 +1,170 @@
+"""The JSON API: expanded occurrences for a date range, and the board's change token.
+
+Owns `/api/...`. Answers in JSON only; errors are `{"error": "<message in the viewer's
+language>"}` with a 4xx status. Never exposes personal data of signups.
+
+Also owns the iCalendar feeds outside `/api`: `/calendar.ics` (every activity) and
+`/a/<id>.ics` (one activity), made by `sync.ics`. They live on their own blueprint, `ics`
+(registered by `create_app`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request
+from flask_babel import gettext as _
+
+from kiosk import services
+from kiosk.activities.model import AUDIENCES
+from kiosk.activities.recurrence import Occurrence
+from kiosk.board.agenda import BoardFilter, Snapshot, occurrences_between
+from sync.ics import calendar_bytes
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+ics = Blueprint("ics", __name__)  # no /api prefix: calendar apps subscribe to these URLs
+MAX_DAYS = 366
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def _error(message: str, status: int = 400):  # type: ignore[no-untyped-def]
+    return jsonify({"error": message}), status
+
+
+def _parse_day(name: str, default: date) -> date:
+    text = request.args.get(name)
+    if not text:
+        return default
+    return date.fromisoformat(text)
+
+
+def occurrence_json(occ: Occurrence, snap: Snapshot) -> dict[str, Any]:
+    act = occ.activity
+    place = snap.places.get(act.place_id or "")
+    org = snap.organisers.get(act.organiser_id or "")
+    return {
+        "activity_id": act.id,
+        "recurrence_id": occ.recurrence_id,
+        "start": occ.start.isoformat(),
+        "end": occ.end.isoformat(),
+        "tz": act.tz,
+        "status": occ.status,
+        "moved": occ.moved,
+        "note": occ.note,
+        "title": act.title,
+        "description": act.description,
+        "place": place.to_doc() if place else None,
+        "organiser": (
+            {
+                "id": org.id,
+                "name": org.name,
+                "contact_name": org.contact_name,
+                "phone": org.phone,
+                "web": org.web,
+            }
+            if org
+            else None
+        ),
+        "audiences": act.audiences,
+        "languages": act.languages,
+        "cost_sek": act.cost_sek,
+        "childcare": act.childcare,
+        "signup": act.signup.to_doc(),
+        "series": act.rrule is not None,
+        "updated_at": act.updated_at.isoformat(),
+        "version": act.version,
+    }
+
+
+@bp.get("/activities")
+def activities():  # type: ignore[no-untyped-def]
+    """Occurrences from `from` to `to` (local dates, both included; default: 7 days)."""
+    svc = services.get()
+    today = svc.now().date()
+    try:
+        first = _parse_day("from", today)
+        last = _parse_day("to", first + timedelta(days=6))
+    except ValueError:
+        return _error(_("Datum ska skrivas som ÅÅÅÅ-MM-DD, till exempel 2026-11-24."))
+    if last < first:
+        return _error(_("Slutdatumet ligger före startdatumet."))
+    if (last - first).days >= MAX_DAYS:
+        return _error(_("Välj högst %(days)s dagar åt gången.", days=MAX_DAYS))
+    audience = request.args.get("for") or None
+    if audience is not None and audience not in AUDIENCES:
+        return _error(_("Okänd målgrupp."))
+    snap = svc.catalogue.snapshot()
+    start = datetime.combine(first, datetime.min.time(), svc.zone)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), svc.zone)
+    chosen = BoardFilter(audience=audience, place_id=request.args.get("place") or None)
+    found = occurrences_between(snap, start, end, chosen)
+    return jsonify(
+        {
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "tz": svc.zone.key,
+            "occurrences": [occurrence_json(o, snap) for o in found],
+        }
+    )
+
+
+@bp.get("/board-version")
+def board_version():  # type: ignore[no-untyped-def]
+    """A token that changes when the board's content may have changed (polled by the kiosk)."""
+    svc = services.get()
+    response = jsonify({"version": f"{svc.pages.token}-{svc.store.version}-{svc.now().date()}"})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _calendar_response(body: bytes, filename: str) -> Response:
+    response = Response(body, content_type=ICS_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.post("/sync-now")
+def sync_now():  # type: ignore[no-untyped-def]
+    """`motesplats sync` on the same PC asks the running server to sync at once."""
+    if request.remote_addr not in ("127.0.0.1", "::1"):
+        return _error(_("Bara från servern själv."), 403)
+    engine = services.get().sync
+    engine.outbox.retry_now()
+    engine.wake(force=True)
+    return jsonify({"sources": len(engine.sources.all())})
+
+
+@ics.get("/calendar.ics")
+def calendar_feed():  # type: ignore[no-untyped-def]
+    """Every activity as one iCalendar file, for subscribing from a phone or computer;
+    `?organiser=<id>` or `?audience=<code>` (e.g. women) narrows it down."""
+    snap = services.get().catalogue.snapshot()
+    chosen = list(snap.activities.values())
+    name = snap.site.name
+    organiser = request.args.get("organiser")
+    if organiser:
+        if organiser not in snap.organisers:
+            return _error(_("Okänd förening."), 404)
+        chosen = [a for a in chosen if a.organiser_id == organiser]
+        name = f"{name} – {snap.organisers[organiser].name}"
+    audience = request.args.get("audience")
+    if audience:
+        if audience not in AUDIENCES:
+            return _error(_("Okänd målgrupp."), 404)
+        chosen = [a for a in chosen if audience in a.audiences]
+    ordered = sorted(chosen, key=lambda a: (a.start, a.id))
+    body = calendar_bytes(ordered, snap.places, snap.organisers, name)
+    return _calendar_response(body, "motesplats.ics")
+
+
+@ics.get("/a/<activity_id>.ics")
+def activity_feed(activity_id: str):  # type: ignore[no-untyped-def]
+    """One activity (its series, cancellations and changes) as an iCalendar file."""
+    snap = services.get().catalogue.snapshot()
+    activity = snap.activities.get(activity_id)
+    if activity is None:
+        abort(404)
+    body = calendar_bytes([activity], snap.places, snap.organisers, snap.site.name)
+    stem = "".join(c for c in activity_id.split("@")[0] if c.isalnum() or c in "-_") or "aktivitet"
+    return _calendar_response(body, f"{stem}.ics")

@@ -1,0 +1,197 @@
+"""What is on, when: the board's days and cards, computed from the store without HTTP.
+
+Owns turning stored documents into model objects (re-parsed only when the store's version
+changes) and into the board's view: today and the following days, each with its
+occurrences, filtered by audience or place. Views and the API call this; tests call it
+directly with a fixed clock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from kiosk.activities.model import Activity, Organiser, Place, SiteSettings, parse_recurrence_id
+from kiosk.activities.recurrence import Occurrence, expand, expand_all, next_days
+from kiosk.signups.book import Counts
+from kiosk.store import Store
+from kiosk.web.i18n import LANGUAGES
+
+CATALOGUE_TABLES = ("activities", "places", "organisers", "settings")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Parsed documents at one version of the catalogue tables (shared, read-only)."""
+
+    version: tuple[int, ...]
+    activities: dict[str, Activity]
+    places: dict[str, Place]
+    organisers: dict[str, Organiser]
+    site: SiteSettings
+
+
+class Catalogue:
+    """Parsed view of the store, rebuilt only after a write."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+        # Parsed activities by id, with the stored document they came from: a rebuild after
+        # a write parses only the documents that changed (comparing two dicts is much
+        # cheaper than parsing one: 10k activities 0.24 s -> see bench.growth).
+        self._parsed: dict[str, tuple[dict, Activity]] = {}
+
+    def _activity(self, doc: dict) -> Activity:
+        known = self._parsed.get(doc["id"])
+        if known is not None and known[0] == doc:
+            return known[1]
+        return Activity.from_doc(doc)
+
+    def _version(self) -> tuple[int, ...]:
+        return tuple(self.store.table_version(t) for t in CATALOGUE_TABLES)
+
+    def snapshot(self) -> Snapshot:
+        """The parsed catalogue; rebuilt only when one of its tables changed (not on signups)."""
+        current = self._snapshot
+        if current is not None and current.version == self._version():
+            return current
+        with self._lock:
+            with self.store.lock():
+                version = self._version()
+                docs = self.store.all("activities")
+                acts = [self._activity(d) for d in docs]
+                self._parsed = {d["id"]: (d, a) for d, a in zip(docs, acts, strict=True)}
+                places = [Place.from_doc(d) for d in self.store.all("places")]
+                orgs = [Organiser.from_doc(d) for d in self.store.all("organisers")]
+                site = SiteSettings.from_doc(self.store.get("settings", "site"))
+            self._snapshot = Snapshot(
+                version,
+                {a.id: a for a in acts},
+                {p.id: p for p in places},
+                {o.id: o for o in orgs},
+                site,
+            )
+            return self._snapshot
+
+
+@dataclass(frozen=True)
+class Card:
+    occurrence: Occurrence
+    place: Place | None
+    organiser: Organiser | None
+    counts: Counts | None = None  # places taken, for occurrences that take signups
+
+
+CountsFor = Callable[[Occurrence], "Counts | None"]
+
+
+def find_occurrence(snap: Snapshot, activity_id: str, rid: str) -> Occurrence | None:
+    """One occurrence by its recurrence id, wherever an override may have moved it."""
+    activity = snap.activities.get(activity_id)
+    if activity is None:
+        return None
+    try:
+        planned = parse_recurrence_id(rid)
+    except ValueError:
+        return None
+    override = activity.overrides.get(rid)
+    around = override.start if override and override.start else planned
+    day = timedelta(days=1)
+    for occ in expand(activity, around - day, around + day):
+        if occ.recurrence_id == rid:
+            return occ
+    return None
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    offset: int  # 0 = today, 1 = tomorrow, ...
+    cards: list[Card]
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the viewer narrowed the board to. Empty = everything."""
+
+    audience: str | None = None  # activities for everyone always match
+    speaks: str | None = None  # a language spoken at the activity
+    free_only: bool = False
+    childcare_only: bool = False
+    place_id: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self != BoardFilter()
+
+    def matches(self, activity: Activity) -> bool:
+        return (
+            (
+                self.audience is None
+                or self.audience in activity.audiences
+                or "everyone" in activity.audiences
+            )
+            and (self.speaks is None or self.speaks in activity.languages)
+            and (not self.free_only or activity.is_free)
+            and (not self.childcare_only or activity.childcare)
+            and (self.place_id is None or activity.place_id == self.place_id)
+        )
+
+
+def spoken_languages(snap: Snapshot) -> list[str]:
+    """Languages spoken at some activity, the UI languages first in their bar order."""
+    found = {code for a in snap.activities.values() for code in a.languages}
+    ordered = [lang.code for lang in LANGUAGES if lang.code in found]
+    return ordered + sorted(found - set(ordered))
+
+
+def occurrences_between(
+    snap: Snapshot, start: datetime, end: datetime, chosen: BoardFilter = BoardFilter()
+) -> list[Occurrence]:
+    return expand_all([a for a in snap.activities.values() if chosen.matches(a)], start, end)
+
+
+def board_days(
+    snap: Snapshot,
+    now: datetime,
+    zone: ZoneInfo,
+    days: int = 7,
+    chosen: BoardFilter = BoardFilter(),
+    counts_for: CountsFor | None = None,
+) -> list[Day]:
+    """Today and the next `days - 1` days, each with its occurrences (empty days kept)."""
+    local_now = now.astimezone(zone)
+    start, end = next_days(local_now, days)
+    by_day: dict[date, list[Card]] = {}
+    for occ in occurrences_between(snap, start, end, chosen):
+        by_day.setdefault(occ.start.date(), []).append(
+            Card(
+                occ,
+                snap.places.get(occ.activity.place_id or ""),
+                snap.organisers.get(occ.activity.organiser_id or ""),
+                counts_for(occ) if counts_for and occ.activity.signup.required else None,
+            )
+        )
+    today = local_now.date()
+    return [
+        Day(today + timedelta(days=i), i, by_day.get(today + timedelta(days=i), []))
+        for i in range(days)
+    ]
+
+
+def upcoming_of(activity: Activity, now: datetime, days: int = 60) -> list[Occurrence]:
+    """The next occurrences of one activity (for its detail page)."""
+    local_now = now.astimezone(activity.zone)
+    return expand(activity, local_now, local_now + timedelta(days=days))
+
+
+def opening_hours_today(site: SiteSettings, today: date) -> tuple[str, str] | None:
+    for weekday, opens, closes in site.opening_hours:
+        if weekday == today.weekday():
+            return opens, closes
+    return None

@@ -1,0 +1,109 @@
+"""The public board: the week's activities on the kiosk (`/`) and one activity (`/a/<id>`).
+
+Owns the HTML pages anyone can see. They are rendered here once per language, filter, day
+and store version; `page_cache` in front of the app keeps and revalidates them. Never shows
+signups' names. The poster of an activity is `kiosk.volunteers.poster_views`, its share
+links `kiosk.board.sharing`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from kiosk import services
+from kiosk.activities.model import AUDIENCES
+from kiosk.board import agenda, sharing
+
+bp = Blueprint("board", __name__)
+
+
+FILTER_ARGS = {
+    "audience": "for",
+    "speaks": "speaks",
+    "free_only": "free",
+    "childcare_only": "childcare",
+    "place_id": "place",
+}
+
+
+def filter_from_args(args: Mapping[str, str], snap: agenda.Snapshot) -> agenda.BoardFilter:
+    """The board filter in the query string; unknown values are ignored, never an error."""
+    audience = args.get("for")
+    speaks = args.get("speaks")
+    place_id = args.get("place")
+    return agenda.BoardFilter(
+        audience=audience if audience in AUDIENCES else None,
+        speaks=speaks if speaks in agenda.spoken_languages(snap) else None,
+        free_only=args.get("free") == "1",
+        childcare_only=args.get("childcare") == "1",
+        place_id=place_id if place_id in snap.places else None,
+    )
+
+
+def filter_url(chosen: agenda.BoardFilter, **changes: object) -> str:
+    """The board's URL with some filters changed (None/False removes one)."""
+    values = {**chosen.__dict__, **changes}
+    query = {
+        FILTER_ARGS[name]: ("1" if value is True else value)
+        for name, value in values.items()
+        if value not in (None, False)
+    }
+    return url_for("board.index", **query)
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    svc = services.get()
+    snap = svc.catalogue.snapshot()
+    chosen = filter_from_args(request.args, snap)
+    now = svc.now()
+    return render_template(
+        "board/index.html",
+        site=snap.site,
+        days=agenda.board_days(
+            snap,
+            now,
+            svc.zone,
+            7,
+            chosen,
+            lambda occ: svc.signups.counts(
+                occ.activity.id, occ.recurrence_id, occ.activity.signup.capacity
+            ),
+        ),
+        hours_today=agenda.opening_hours_today(snap.site, now.date()),
+        chosen=chosen,
+        filter_url=lambda **changes: filter_url(chosen, **changes),
+        audiences=AUDIENCES,
+        spoken=agenda.spoken_languages(snap),
+        freshness=svc.sync.freshness(current_app.config["SYNC_STALE_HOURS"]),
+        now=now,
+    )
+
+
+@bp.get("/a/<activity_id>")
+def detail(activity_id: str):  # type: ignore[no-untyped-def]
+    svc = services.get()
+    snap = svc.catalogue.snapshot()
+    activity = snap.activities.get(activity_id)
+    if activity is None:
+        abort(404)
+    now = svc.now()
+    occurrences = agenda.upcoming_of(activity, now)
+    place = snap.places.get(activity.place_id or "")
+    return render_template(
+        "board/detail.html",
+        site=snap.site,
+        activity=activity,
+        occurrences=occurrences[:8],
+        place=place,
+        organiser=snap.organisers.get(activity.organiser_id or ""),
+        share=sharing.share_links(activity, place, sharing.next_open(occurrences)),
+        now=now,
+    )
+
+
+@bp.app_errorhandler(404)
+def not_found(_error):  # type: ignore[no-untyped-def]
+    return render_template("board/not_found.html"), 404

@@ -1,0 +1,311 @@
+"""Signing up from a phone or at the kiosk: the form, the private confirmation page, QR codes.
+
+Owns `/a/<id>/<rid>/signup`, `/s/<signup id>/<secret>` (view and cancel) and the QR images.
+Every refusal says why in the visitor's language and stores nothing. Never shows anyone's
+name except on that person's own private page.
+
+The form works as a plain HTML form. The page's script (static/js/signup-queue.js) sends
+the same fields with a fetch carrying the header `X-Motesplats-Request: signup` and an
+`idempotency_key`; it then gets JSON back — `{"ok": true, "url": …}` or
+`{"ok": false, "problems": [...], "retry": bool}` — so a signup kept on a phone while it
+was offline can be sent again, any number of times, and is stored once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from kiosk import services
+from kiosk.activities.model import plain_digits
+from kiosk.activities.recurrence import Occurrence
+from kiosk.board import agenda
+from kiosk.signups.book import IDEMPOTENCY_KEY, SignupError
+from kiosk.web import qr
+from kiosk.web.csrf import SCRIPT_ENDPOINTS, SCRIPT_HEADER
+from kiosk.web.i18n import current_language, normalise
+from kiosk.web.public_url import absolute
+
+bp = Blueprint("signup", __name__)
+NAME_MAX = 60
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+
+
+def _occurrence_or_404(activity_id: str, rid: str) -> Occurrence:
+    occurrence = agenda.find_occurrence(services.get().catalogue.snapshot(), activity_id, rid)
+    if occurrence is None:
+        abort(404)
+    return occurrence
+
+
+def signup_path(occurrence: Occurrence, lang: str) -> str:
+    return url_for(
+        "signup.form", activity_id=occurrence.activity.id, rid=occurrence.recurrence_id, lang=lang
+    )
+
+
+@dataclass
+class Entry:
+    """What the person typed, checked."""
+
+    name: str = ""
+    adults: int = 1
+    children: int = 0
+    phone: str = ""
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a first name or nickname a person typed (NFC, stripped), if
+    anything, in their language. Shared by every public form that asks for a name."""
+    if not name:
+        return _("Skriv ditt förnamn eller ett smeknamn.")
+    if len(name) > NAME_MAX:
+        return _("Namnet är för långt (högst %(max)s tecken).", max=NAME_MAX)
+    if any(c in name for c in "<>{}") or any(unicodedata.category(c)[0] == "C" for c in name):
+        return _("Namnet får bara innehålla bokstäver, siffror och vanliga tecken.")
+    return None
+
+
+def _count(field: str, default: int) -> int | None:
+    text = request.form.get(field, str(default)).strip() or str(default)
+    return int(text) if plain_digits(text) and len(text) <= 3 else None
+
+
+def read_entry() -> tuple[Entry, list[str]]:
+    """The form's fields and every problem with them, as messages for the person."""
+    name = unicodedata.normalize("NFC", request.form.get("name", "")).strip()
+    problem = name_problem(name)
+    problems = [problem] if problem else []
+    adults, children = _count("adults", 1), _count("children", 0)
+    most = current_app.config["SIGNUP_MAX_PEOPLE"]
+    if adults is None or children is None:
+        problems.append(_("Skriv antalet vuxna och barn med siffror."))
+    elif not 1 <= adults + children <= most:
+        problems.append(_("En anmälan gäller 1 till %(most)s personer.", most=most))
+    phone = request.form.get("phone", "").strip()
+    if phone and not PHONE_PATTERN.match(phone):
+        problems.append(
+            _("Telefonnumret ser inte rätt ut. Skriv bara siffror, till exempel 070 123 45 67.")
+        )
+    if request.form.get("consent") != "yes":
+        problems.append(
+            _("Kryssa i rutan om att vi får spara ditt namn tills aktiviteten är över.")
+        )
+    key = request.form.get("idempotency_key", "")
+    if request.form.get("website") or (key and not IDEMPOTENCY_KEY.match(key)):
+        # a field people never see (only robots fill it in), or a key our script never makes
+        problems.append(_("Anmälan kunde inte tas emot. Försök igen."))
+    entry = Entry(
+        name[:NAME_MAX],
+        adults if adults is not None else 1,
+        children if children is not None else 0,
+        phone[:30],
+    )
+    return entry, problems
+
+
+def client_is_kiosk() -> bool:
+    """The kiosk's own browser (on the server itself): not rate-limited."""
+    return request.remote_addr in ("127.0.0.1", "::1")
+
+
+def _sent_by_script() -> bool:
+    return request.headers.get(SCRIPT_HEADER) == SCRIPT_ENDPOINTS["signup.form"]
+
+
+def _answer(url: str | None, problems: list[str], status: int, retry: bool = False):  # type: ignore[no-untyped-def]
+    """JSON for the page's script: where to go, or what is wrong and whether to try later."""
+    if url:
+        return jsonify(ok=True, url=url)
+    response = jsonify(ok=False, problems=problems, retry=retry)
+    response.status_code = status
+    return response
+
+
+@bp.get("/a/<activity_id>/signup")
+def next_form(activity_id: str):  # type: ignore[no-untyped-def]
+    """A stable address for printed posters: the form of the next occurrence still open
+    (not cancelled, not begun); the activity's page when there is none."""
+    svc = services.get()
+    activity = svc.catalogue.snapshot().activities.get(activity_id)
+    if activity is None:
+        abort(404)
+    lang = normalise(request.args.get("lang")) or current_language().code
+    now = svc.now()
+    if activity.signup.required and activity.status != "cancelled":
+        for occ in agenda.upcoming_of(activity, now, days=366):
+            if occ.status != "cancelled" and occ.start > now:
+                return redirect(signup_path(occ, lang), code=302)
+    return redirect(url_for("board.detail", activity_id=activity_id, lang=lang), code=302)
+
+
+@bp.route("/a/<activity_id>/<rid>/signup", methods=["GET", "POST"])
+def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
+    svc = services.get()
+    occurrence = _occurrence_or_404(activity_id, rid)
+    activity = occurrence.activity
+    closed_reason = None
+    if occurrence.status == "cancelled":
+        closed_reason = _("Det här tillfället är inställt. Du kan inte anmäla dig.")
+    elif not activity.signup.required:
+        closed_reason = _("Ingen anmälan behövs – kom när du vill.")
+    elif occurrence.end <= svc.now():
+        closed_reason = _("Det här tillfället har redan varit.")
+    entry, problems, status = Entry(), [], 200
+    if request.method == "POST":
+        entry, problems = read_entry()
+        key = request.form.get("idempotency_key") or None
+        limited = False
+        if closed_reason and not key:
+            problems = [closed_reason]
+        elif (
+            not problems
+            and not client_is_kiosk()
+            and not svc.signups.has_key(key)
+            and not svc.signup_limit.allow(request.remote_addr or "?")
+        ):
+            limited = True
+            problems = [
+                _("Du har gjort många anmälningar på kort tid. Vänta en stund och försök igen.")
+            ]
+        if not problems:
+            try:
+                signup, secret = svc.signups.add(
+                    occurrence,
+                    name=entry.name,
+                    adults=entry.adults,
+                    children=entry.children,
+                    phone=entry.phone,
+                    language=current_language().code,
+                    idempotency_key=key,
+                )
+            except SignupError as refused:
+                problems = [
+                    closed_reason
+                    if closed_reason and refused.reason != "key_reused"
+                    else _("Det går inte att anmäla sig till det här tillfället.")
+                ]
+            else:
+                url = url_for(
+                    "signup.mine",
+                    signup_id=signup.id,
+                    secret=secret,
+                    lang=current_language().code,
+                )
+                return _answer(url, [], 200) if _sent_by_script() else redirect(url, code=303)
+        status = 429 if limited else 400
+        if _sent_by_script():
+            return _answer(None, problems, status, retry=limited)
+    counts = svc.signups.counts(activity.id, rid, activity.signup.capacity)
+    snap = svc.catalogue.snapshot()
+    return render_template(
+        "signups/form.html",
+        occurrence=occurrence,
+        activity=activity,
+        entry=entry,
+        problems=problems,
+        closed_reason=closed_reason,
+        counts=counts,
+        place=snap.places.get(activity.place_id or ""),
+        max_people=current_app.config["SIGNUP_MAX_PEOPLE"],
+    ), status
+
+
+def _mine_or_error(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
+    try:
+        return services.get().signups.find(signup_id, secret), None
+    except SignupError:
+        message = _(
+            "Länken stämmer inte. Kontrollera att hela länken kom med, eller fråga arrangören."
+        )
+        return None, (render_template("error.html", message=message), 404)
+
+
+@bp.get("/s/<signup_id>/<secret>")
+def mine(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
+    signup, error = _mine_or_error(signup_id, secret)
+    if error:
+        return error
+    svc = services.get()
+    occurrence = agenda.find_occurrence(
+        svc.catalogue.snapshot(), signup.activity_id, signup.recurrence_id
+    )
+    if occurrence is None:
+        return render_template("error.html", message=_("Aktiviteten finns inte längre.")), 404
+    activity = occurrence.activity
+    waiting_ahead = svc.signups.waiting_ahead(signup) if signup.status == "waitlisted" else 0
+    response = Response(
+        render_template(
+            "signups/mine.html",
+            signup=signup,
+            secret=secret,
+            occurrence=occurrence,
+            activity=activity,
+            waiting_ahead=waiting_ahead,
+            place=svc.catalogue.snapshot().places.get(activity.place_id or ""),
+            private_url=absolute(url_for("signup.mine", signup_id=signup.id, secret=secret)),
+            cancelled_now=request.args.get("cancelled") == "1",
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.post("/s/<signup_id>/<secret>/cancel")
+def cancel(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
+    signup, error = _mine_or_error(signup_id, secret)
+    if error:
+        return error
+    activity = services.get().catalogue.snapshot().activities.get(signup.activity_id)
+    capacity = activity.signup.capacity if activity else None
+    try:
+        services.get().signups.cancel(signup_id, secret, capacity)
+    except SignupError:
+        return render_template("error.html", message=_("Den här anmälan är redan avbokad.")), 409
+    return redirect(
+        url_for(
+            "signup.mine",
+            signup_id=signup_id,
+            secret=secret,
+            cancelled=1,
+            lang=current_language().code,
+        ),
+        code=303,
+    )
+
+
+def _svg(data: str) -> Response:
+    response = Response(qr.svg(data), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/qr/a/<activity_id>/<rid>.svg")
+def occurrence_qr(activity_id: str, rid: str) -> Response:
+    occurrence = _occurrence_or_404(activity_id, rid)
+    return _svg(absolute(signup_path(occurrence, current_language().code)))
+
+
+@bp.get("/qr/s/<signup_id>/<secret>.svg")
+def private_qr(signup_id: str, secret: str) -> Response:
+    signup, error = _mine_or_error(signup_id, secret)
+    if error:
+        abort(404)
+    response = _svg(absolute(url_for("signup.mine", signup_id=signup.id, secret=secret)))
+    response.headers["Cache-Control"] = "no-store"
+    return response

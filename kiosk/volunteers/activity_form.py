@@ -1,0 +1,250 @@
+"""The activity form: from an Activity to form values, and from posted values back.
+
+Owns turning the volunteer's few fields (date, start and end time in the municipality's
+zone, "every week / every other week until …", texts per language side by side with the
+Swedish, pick lists with "new…") into a model `Activity`, and every problem found, as a
+translated message per field. A series rule the form cannot express (made elsewhere, e.g.
+synced from the central calendar) is shown as "custom" and kept as it is.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from kiosk.activities.model import AUDIENCES, Activity, SignupSettings, new_uid, plain_digits
+from kiosk.web.i18n import LANGUAGES, SPOKEN_NAMES
+
+NEW = "__new__"
+REPEATS = ("none", "weekly", "biweekly", "custom")
+TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+MAX_TITLE = 120
+MAX_DESCRIPTION = 4000
+
+
+@dataclass
+class NewRecord:
+    """A place or organisation typed into the form's "new…" fields."""
+
+    name: str
+    address: str = ""
+    room: str = ""
+
+
+@dataclass
+class Parsed:
+    activity: Activity
+    problems: dict[str, str] = field(default_factory=dict)
+    new_place: NewRecord | None = None
+    new_organiser: NewRecord | None = None
+    expected_version: int | None = None
+
+
+def repeat_of(rule: str | None) -> tuple[str, date | None]:
+    """("none"|"weekly"|"biweekly"|"custom", until) for a stored RRULE."""
+    if not rule:
+        return "none", None
+    parts = dict(p.split("=", 1) for p in rule.upper().split(";") if "=" in p)
+    if parts.get("FREQ") != "WEEKLY" or set(parts) - {"FREQ", "INTERVAL", "UNTIL", "BYDAY", "WKST"}:
+        return "custom", None
+    if "," in parts.get("BYDAY", ""):
+        return "custom", None
+    interval = parts.get("INTERVAL", "1")
+    kind = {"1": "weekly", "2": "biweekly"}.get(interval, "custom")
+    until = None
+    if "UNTIL" in parts:
+        try:
+            until = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
+        except ValueError:
+            return "custom", None
+    return kind, until
+
+
+def values_of(activity: Activity, zone: ZoneInfo) -> dict[str, Any]:
+    """The form's fields for an existing activity."""
+    start = activity.start.astimezone(zone)
+    end = activity.end.astimezone(zone)
+    repeat, until = repeat_of(activity.rrule)
+    values: dict[str, Any] = {
+        "date": start.date().isoformat(),
+        "start_time": start.strftime("%H:%M"),
+        "end_time": end.strftime("%H:%M"),
+        "repeat": repeat,
+        "until": until.isoformat() if until else "",
+        "place_id": activity.place_id or "",
+        "organiser_id": activity.organiser_id or "",
+        "audiences": list(activity.audiences),
+        "languages": list(activity.languages),
+        "cost_sek": str(activity.cost_sek),
+        "childcare": activity.childcare,
+        "signup_required": activity.signup.required,
+        "capacity": str(activity.signup.capacity or ""),
+        "status": activity.status,
+        "status_note": activity.status_note.get("sv", ""),
+        "version": str(activity.version),
+    }
+    for lang in LANGUAGES:
+        values[f"title_{lang.code}"] = activity.title.get(lang.code, "")
+        values[f"description_{lang.code}"] = activity.description.get(lang.code, "")
+    return values
+
+
+def blank_values(today: date) -> dict[str, Any]:
+    """A new activity's form: next week's same weekday, 18:00–20:00, one time only."""
+    values = values_of(
+        Activity(
+            id="",
+            title={},
+            start=datetime.combine(today, time(18, 0), ZoneInfo("UTC")),
+            end=datetime.combine(today, time(20, 0), ZoneInfo("UTC")),
+        ),
+        ZoneInfo("UTC"),
+    )
+    values.update(version="", audiences=["everyone"], languages=["sv"])
+    values["until"] = (today + timedelta(weeks=12)).isoformat()
+    return values
+
+
+def _text(form: MultiDict, name: str, limit: int) -> str:
+    return form.get(name, "").replace("\r\n", "\n").strip()[:limit]
+
+
+def _parse_time(text: str) -> time | None:
+    found = TIME.match(text.strip())
+    return time(int(found.group(1)), int(found.group(2))) if found else None
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def parse(
+    form: MultiDict,
+    zone: ZoneInfo,
+    existing: Activity | None,
+    place_ids: set[str],
+    organiser_ids: set[str],
+) -> Parsed:
+    """The activity the form describes (based on `existing` when editing) and its problems."""
+    activity = (
+        copy.deepcopy(existing)
+        if existing
+        else Activity(id=new_uid(), title={}, start=datetime.now(zone), end=datetime.now(zone))
+    )
+    problems: dict[str, str] = {}
+    result = Parsed(activity, problems)
+
+    version = form.get("version", "").strip()
+    if existing is not None:
+        result.expected_version = int(version) if plain_digits(version) else -1
+
+    activity.title = {}
+    activity.description = {}
+    for lang in LANGUAGES:
+        title = _text(form, f"title_{lang.code}", MAX_TITLE)
+        text = _text(form, f"description_{lang.code}", MAX_DESCRIPTION)
+        if title:
+            activity.title[lang.code] = title
+        if text:
+            activity.description[lang.code] = text
+    if not activity.title.get("sv"):
+        problems["title_sv"] = _("Skriv en titel på svenska.")
+
+    day = _parse_date(form.get("date", ""))
+    starts = _parse_time(form.get("start_time", ""))
+    ends = _parse_time(form.get("end_time", ""))
+    if day is None:
+        problems["date"] = _("Välj ett datum.")
+    if starts is None:
+        problems["start_time"] = _("Skriv en tid som 18:00.")
+    if ends is None:
+        problems["end_time"] = _("Skriv en tid som 20:00.")
+    if day and starts and ends:
+        if ends <= starts:
+            problems["end_time"] = _("Slutet måste vara efter starten.")
+        else:
+            activity.start = datetime.combine(day, starts, zone)
+            activity.end = datetime.combine(day, ends, zone)
+            activity.tz = zone.key
+
+    repeat = form.get("repeat", "none")
+    if repeat not in REPEATS or (repeat == "custom" and not (existing and existing.rrule)):
+        repeat = "none"
+    if repeat == "none":
+        activity.rrule = None
+    elif repeat in ("weekly", "biweekly"):
+        until = _parse_date(form.get("until", ""))
+        if until is None:
+            problems["until"] = _("Välj sista datum för serien.")
+        elif day and until < day:
+            problems["until"] = _("Sista datum måste vara efter första.")
+        elif day and until > day + timedelta(days=3 * 366):
+            problems["until"] = _("En serie kan vara högst tre år.")
+        else:
+            last = datetime.combine(until, time(23, 59, 59), zone).astimezone(ZoneInfo("UTC"))
+            interval = ";INTERVAL=2" if repeat == "biweekly" else ""
+            activity.rrule = f"FREQ=WEEKLY{interval};UNTIL={last:%Y%m%dT%H%M%SZ}"
+
+    place = form.get("place_id", "")
+    if place == NEW:
+        name = _text(form, "new_place_name", 100)
+        if not name:
+            problems["new_place_name"] = _("Skriv platsens namn.")
+        result.new_place = NewRecord(
+            name, _text(form, "new_place_address", 200), _text(form, "new_place_room", 100)
+        )
+        activity.place_id = None
+    elif place and place not in place_ids:
+        problems["place_id"] = _("Välj en plats i listan.")
+    else:
+        activity.place_id = place or None
+
+    organiser = form.get("organiser_id", "")
+    if organiser == NEW:
+        name = _text(form, "new_organiser_name", 100)
+        if not name:
+            problems["new_organiser_name"] = _("Skriv föreningens namn.")
+        result.new_organiser = NewRecord(name)
+        activity.organiser_id = None
+    elif organiser and organiser not in organiser_ids:
+        problems["organiser_id"] = _("Välj en förening i listan.")
+    else:
+        activity.organiser_id = organiser or None
+
+    audiences = [a for a in form.getlist("audiences") if a in AUDIENCES]
+    activity.audiences = audiences or ["everyone"]
+    activity.languages = [code for code in form.getlist("languages") if code in SPOKEN_NAMES]
+
+    cost = form.get("cost_sek", "0").strip() or "0"
+    if not plain_digits(cost) or int(cost) > 100_000:
+        problems["cost_sek"] = _("Skriv kostnaden i hela kronor, 0 om det är gratis.")
+    else:
+        activity.cost_sek = int(cost)
+    activity.childcare = form.get("childcare") == "yes"
+
+    capacity_text = form.get("capacity", "").strip()
+    capacity = None
+    if capacity_text:
+        if not plain_digits(capacity_text) or not 1 <= int(capacity_text) <= 10_000:
+            problems["capacity"] = _("Antal platser är ett tal från 1, eller tomt.")
+        else:
+            capacity = int(capacity_text)
+    activity.signup = SignupSettings(
+        form.get("signup_required") == "yes", capacity, activity.signup.how
+    )
+
+    status = form.get("status", "scheduled")
+    activity.status = status if status in ("scheduled", "cancelled") else "scheduled"
+    note = _text(form, "status_note", 300)
+    activity.status_note = {**activity.status_note, "sv": note} if note else {}
+    return result

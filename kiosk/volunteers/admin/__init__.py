@@ -1,0 +1,32 @@
+"""The volunteers' area `/admin`: one blueprint, its views split by concern.
+
+Contract: every view except login and joining by invitation is behind
+`kiosk.volunteers.auth.login_required` (or `admin_required` for people, settings, audit
+and backups); every form carries the CSRF token (`kiosk.web.csrf` checks every POST); every
+write goes through `kiosk.volunteers.editing.Editor` or `kiosk.volunteers.accounts.AccountBook`,
+never to the store directly. The report pages are the municipality's
+(`kiosk.municipality.views`).
+
+Modules: `sessions` (log in and out), `activities` (list, edit, series and single
+occurrences, delete, week view by place), `people` (invitations, accounts), `site`
+(meeting-place settings and logo, audit log, backup download and restore), `help_queue`
+(help requests), `organisations` (the directory entries), `present` (who came), `sync_page`
+(the central calendars).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from kiosk.volunteers.admin import (  # noqa: E402,F401
+    activities,
+    help_queue,
+    organisations,
+    people,
+    present,
+    sessions,
+    site,
+    sync_page,
+)

@@ -1,0 +1,67 @@
+"""How the volunteers' pages show things: dates with times, stored values, labels."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from babel.dates import get_day_names
+from flask_babel import get_locale
+
+from kiosk import services
+from kiosk.activities.model import Activity, parse_utc
+from kiosk.activities.recurrence import Occurrence
+from kiosk.board import agenda
+from kiosk.volunteers.admin import bp
+from kiosk.volunteers.audit import changed_fields
+from kiosk.web.formatting import hhmm, long_date
+from kiosk.web.labels import AUDIENCE_LABELS
+
+
+@bp.app_template_filter("long_date_time")
+def long_date_time(moment: datetime) -> str:
+    local = moment.astimezone(services.get().zone)
+    return f"{long_date(local.date())} {hhmm(local)}"
+
+
+@bp.app_template_filter("iso_long_date_time")
+def iso_long_date_time(text: str) -> str:
+    try:
+        return long_date_time(parse_utc(text))
+    except (ValueError, TypeError):
+        return text
+
+
+@bp.app_template_filter("show_value")
+def show_value(value: Any) -> str:
+    """A stored value in a form a volunteer can compare (times in local time)."""
+    if value is None or value == "" or value == {} or value == []:
+        return "–"
+    if isinstance(value, str):
+        try:
+            return long_date_time(parse_utc(value)) if value.endswith("Z") else value
+        except ValueError:
+            return value
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return " · ".join(f"{k}: {v}" for k, v in value.items() if v)
+    return json.dumps(value, ensure_ascii=False)
+
+
+@bp.app_template_global()
+def audience_label(code: str) -> str:
+    return str(AUDIENCE_LABELS.get(code, code))
+
+
+@bp.app_template_global()
+def upcoming_occurrences(activity: Activity, days: int = 120) -> list[Occurrence]:
+    return agenda.upcoming_of(activity, services.get().now(), days=days)[:30]
+
+
+@bp.app_template_global()
+def weekday_name(weekday: int) -> str:
+    """Monday = 0, in the viewer's language."""
+    return str(get_day_names("wide", locale=get_locale())[weekday]).capitalize()
+
+
+bp.app_template_global("changed_fields")(changed_fields)

@@ -1,0 +1,87 @@
+"""The logged-in volunteer: keeping an account in the session, and guarding views.
+
+Owns the session keys of a login, their expiry (`SESSION_HOURS` after login; the cookie is a
+browser-session cookie, so closing the browser on a shared tablet ends it too), the
+decorators `login_required` and `admin_required`. The session is cleared on
+login, so a session id planted before login is worthless.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from kiosk import services
+from kiosk.activities.model import parse_utc, utc_iso
+from kiosk.volunteers.accounts import Account
+
+ACCOUNT_KEY = "account"
+SINCE_KEY = "login_at"
+
+
+def log_in(account: Account) -> None:
+    session.clear()
+    session[ACCOUNT_KEY] = account.id
+    session[SINCE_KEY] = utc_iso(services.get().clock())
+
+
+def log_out() -> None:
+    session.clear()
+
+
+def current_account() -> Account | None:
+    """The logged-in, active, unexpired account of this request, or None."""
+    if "account" in g:
+        return g.account
+    account = None
+    name = session.get(ACCOUNT_KEY)
+    if name:
+        svc = services.get()
+        since = session.get(SINCE_KEY)
+        lifetime = timedelta(hours=current_app.config["SESSION_HOURS"])
+        try:
+            fresh = since is not None and svc.clock() - parse_utc(since) < lifetime
+        except ValueError:
+            fresh = False
+        found = svc.accounts.get(name) if fresh else None
+        if found is not None and found.active:
+            account = found
+        else:
+            session.pop(ACCOUNT_KEY, None)
+            session.pop(SINCE_KEY, None)
+    g.account = account
+    return account
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if current_account() is None:
+            return redirect(url_for("admin.login", next=request.full_path))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        account = current_account()
+        if account is None:
+            return redirect(url_for("admin.login", next=request.full_path))
+        if not account.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only paths on this server, never `//other.host` or `https://…`."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

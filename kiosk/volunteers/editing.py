@@ -1,0 +1,214 @@
+"""Changing the board: saving activities, single occurrences, places, organisations, settings.
+
+Owns every write a volunteer makes, with three rules: the account must be allowed
+(`Account.may_edit`), nobody's change is silently lost (an optimistic version check: a save
+based on version 3 of an activity that is now at version 4 raises `Conflict` carrying the
+current version and who saved it), and every change is written to the audit log with the
+document before and after. Reads and checks happen under the store's lock, so two
+volunteers saving at once are serialised.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from kiosk.activities.model import Activity, Organiser, Override, Place, SiteSettings, Texts
+from kiosk.activities.recurrence import moved_keys
+from kiosk.store import Store
+from kiosk.volunteers.accounts import Account
+from kiosk.volunteers.audit import AuditLog
+
+ACTIVITIES = "activities"
+
+
+class Conflict(Exception):
+    """Someone saved the activity since the form was opened."""
+
+    def __init__(self, current: Activity) -> None:
+        super().__init__(f"changed meanwhile by {current.updated_by or '?'}")
+        self.current = current
+
+
+class NotAllowed(Exception):
+    """The account may not change this activity."""
+
+
+class Gone(Exception):
+    """The activity was deleted meanwhile."""
+
+
+def slug_id(prefix: str, name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:30] or prefix
+    return f"{prefix}-{slug}-{uuid.uuid4().hex[:6]}"
+
+
+class ReadOnly(NotAllowed):
+    """The activity comes from a read-only calendar feed; change it there."""
+
+
+ChangeHook = Callable[[dict[str, Any] | None, dict[str, Any] | None], None]
+
+
+class Editor:
+    def __init__(self, store: Store, audit: AuditLog, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.audit = audit
+        self.clock = clock
+        # Set by the sync engine: queue a change for the central calendar; stamp a change
+        # with this device; say whether an activity's origin is a read-only feed.
+        self.on_change: ChangeHook = lambda before, after: None
+        self.stamp: Callable[[dict[str, Any]], dict[str, Any]] = lambda doc: doc
+        self.read_only: Callable[[str], bool] = lambda origin: False
+        # Set by the services: the recurrence ids other tables use for an activity
+        # (signups, door counts), and how to rename them when a series moves.
+        self.keys_in_use: Callable[[str], set[str]] = lambda activity_id: set()
+        self.on_moved: Callable[[str, dict[str, str]], None] = lambda activity_id, moves: None
+
+    def _check_writable(self, current: Activity) -> None:
+        if self.read_only(current.source):
+            raise ReadOnly(current.id)
+
+    def _current(self, activity_id: str) -> Activity:
+        doc = self.store.get(ACTIVITIES, activity_id)
+        if doc is None:
+            raise Gone(activity_id)
+        return Activity.from_doc(doc)
+
+    def _write(self, who: Account, activity: Activity, before: Activity | None) -> Activity:
+        activity.updated_at = self.clock()
+        activity.updated_by = who.display_name
+        activity.version = (before.version + 1) if before else 1
+        problems = activity.problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+        after = self.stamp(activity.to_doc())
+        self.store.put(ACTIVITIES, after)
+        self.on_change(before.to_doc() if before else None, after)
+        self.audit.record(
+            who.id,
+            "changed" if before else "created",
+            ACTIVITIES,
+            activity.id,
+            before.to_doc() if before else None,
+            after,
+        )
+        return activity
+
+    def save(self, who: Account, activity: Activity, expected_version: int | None) -> Activity:
+        """Create (`expected_version` None) or replace an activity."""
+        activity = copy.deepcopy(activity)
+        if not who.may_edit(activity.organiser_id):
+            raise NotAllowed(activity.id)
+        with self.store.lock():
+            if expected_version is None:
+                if self.store.get(ACTIVITIES, activity.id) is not None:
+                    raise Conflict(self._current(activity.id))
+                return self._write(who, activity, None)
+            current = self._current(activity.id)
+            if not who.may_edit(current.organiser_id):
+                raise NotAllowed(activity.id)
+            self._check_writable(current)
+            if current.version != expected_version:
+                raise Conflict(current)
+            keys = set(current.overrides) | set(current.exdates) | self.keys_in_use(current.id)
+            moves = moved_keys(current, activity, keys)
+            if moves:  # the whole series moved: its cancelled, moved and booked dates follow
+                activity.overrides = {moves.get(k, k): o for k, o in activity.overrides.items()}
+                activity.exdates = sorted({moves.get(k, k) for k in activity.exdates})
+            written = self._write(who, activity, current)
+            if moves:
+                self.on_moved(current.id, moves)
+            return written
+
+    def change_occurrence(
+        self,
+        who: Account,
+        activity_id: str,
+        rid: str,
+        expected_version: int,
+        *,
+        action: str,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        note: Texts | None = None,
+    ) -> Activity:
+        """`action`: "cancel" / "move" / "restore" just this occurrence (of a series or not)."""
+        with self.store.lock():
+            current = self._current(activity_id)
+            if not who.may_edit(current.organiser_id):
+                raise NotAllowed(activity_id)
+            self._check_writable(current)
+            if current.version != expected_version:
+                raise Conflict(current)
+            changed = copy.deepcopy(current)
+            if changed.rrule:
+                if action == "restore":
+                    changed.overrides.pop(rid, None)
+                else:
+                    old = changed.overrides.get(rid, Override())
+                    changed.overrides[rid] = Override(
+                        start if action == "move" else old.start,
+                        end if action == "move" else old.end,
+                        "cancelled" if action == "cancel" else "changed",
+                        note if note is not None else old.note,
+                    )
+            else:
+                if action == "cancel":
+                    changed.status = "cancelled"
+                elif action == "restore":
+                    changed.status = "scheduled"
+                elif action == "move" and start and end:
+                    changed.start, changed.end, changed.status = start, end, "changed"
+                if note is not None:
+                    changed.status_note = note
+            return self._write(who, changed, current)
+
+    def delete(self, who: Account, activity_id: str, expected_version: int) -> None:
+        with self.store.lock():
+            current = self._current(activity_id)
+            if not who.may_edit(current.organiser_id):
+                raise NotAllowed(activity_id)
+            self._check_writable(current)
+            if current.version != expected_version:
+                raise Conflict(current)
+            self.store.delete(ACTIVITIES, activity_id)
+            self.on_change(current.to_doc(), None)
+            self.audit.record(who.id, "deleted", ACTIVITIES, activity_id, current.to_doc(), None)
+
+    def add_place(self, who: Account, name: str, address: str = "", room: str = "") -> Place:
+        place = Place(slug_id("place", name), name, address, room)
+        self.store.put("places", place.to_doc())
+        self.audit.record(who.id, "created", "places", place.id, None, place.to_doc())
+        return place
+
+    def add_organiser(self, who: Account, name: str) -> Organiser:
+        organiser = Organiser(slug_id("org", name), name)
+        self.store.put("organisers", organiser.to_doc())
+        self.audit.record(who.id, "created", "organisers", organiser.id, None, organiser.to_doc())
+        return organiser
+
+    def save_organiser(self, who: Account, organiser: Organiser) -> None:
+        """Change an organisation's directory entry (its own organisers, or an admin)."""
+        if not who.may_edit(organiser.id):
+            raise NotAllowed(organiser.id)
+        with self.store.lock():
+            before = self.store.get("organisers", organiser.id)
+            if before is None:
+                raise NotAllowed(organiser.id)
+            self.store.put("organisers", organiser.to_doc())
+            self.audit.record(
+                who.id, "changed", "organisers", organiser.id, before, organiser.to_doc()
+            )
+
+    def save_site(self, who: Account, site: SiteSettings) -> None:
+        with self.store.lock():
+            before = self.store.get("settings", "site")
+            self.store.put("settings", site.to_doc())
+            self.audit.record(who.id, "changed", "settings", "site", before, site.to_doc())

@@ -1,0 +1,157 @@
+"""Organisers' view of signups: who comes, print an attendance sheet, CSV, mark attendance.
+
+Owns `/organiser/...`, behind `organiser_access.organiser_required` (a PIN for now; the admin
+accounts of a later issue replace that guard). Personal data appears only here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from kiosk import services
+from kiosk.board import agenda
+from kiosk.municipality import door_counts
+from kiosk.municipality.spreadsheet import excel_csv
+from kiosk.signups.book import SignupError
+from kiosk.volunteers import organiser_access
+from kiosk.volunteers.auth import current_account
+
+bp = Blueprint("organiser", __name__, url_prefix="/organiser")
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/organiser") else url_for("organiser.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    problem = None
+    if not organiser_access.pin_configured():
+        problem = _("Ingen gemensam PIN är inställd. Logga in med ditt konto.")
+    elif request.method == "POST":
+        if not organiser_access.pin_attempts.allow(request.remote_addr or "?"):
+            problem = _("För många försök. Vänta tio minuter.")
+        elif organiser_access.check_pin(request.form.get("pin", "")):
+            organiser_access.log_in()
+            return redirect(_safe_next(request.args.get("next")), code=303)
+        else:
+            problem = _("Fel PIN.")
+    status = 400 if problem and request.method == "POST" else 200
+    return render_template(
+        "volunteers/organiser/login.html", problem=problem, pin=organiser_access.pin_configured()
+    ), status
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    organiser_access.log_out()
+    return redirect(url_for("board.index"), code=303)
+
+
+@bp.get("/")
+@organiser_access.organiser_required
+def index():  # type: ignore[no-untyped-def]
+    svc = services.get()
+    snap = svc.catalogue.snapshot()
+    now = svc.now()
+    rows = []
+    for occ in agenda.occurrences_between(snap, now - timedelta(days=7), now + timedelta(days=21)):
+        if organiser_access.may_see(occ.activity.organiser_id):
+            counts = svc.signups.counts(
+                occ.activity.id, occ.recurrence_id, occ.activity.signup.capacity
+            )
+            rows.append((occ, counts))
+    return render_template("volunteers/organiser/index.html", rows=rows)
+
+
+def _occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
+    occ = agenda.find_occurrence(services.get().catalogue.snapshot(), activity_id, rid)
+    if occ is None:
+        abort(404)
+    if not organiser_access.may_see(occ.activity.organiser_id):
+        abort(403)
+    return occ
+
+
+@bp.route("/o/<activity_id>/<rid>", methods=["GET", "POST"])
+@organiser_access.organiser_required
+def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
+    svc = services.get()
+    occ = _occurrence(activity_id, rid)
+    problem = None
+    if request.method == "POST":
+        try:
+            door = door_counts.parse(request.form.to_dict())
+        except door_counts.DoorCountError:
+            problem = _("Skriv antal med siffror (0 till 9999), eller lämna rutan tom.")
+        if problem is None and door != svc.door_counts.get(activity_id, rid):
+            before = svc.door_counts.get(activity_id, rid)
+            svc.door_counts.set(activity_id, rid, door)
+            account = current_account()
+            svc.audit.record(
+                account.id if account else "organiser-pin",
+                "changed",
+                door_counts.TABLE,
+                f"{activity_id}/{rid}",
+                asdict(before),
+                asdict(door),
+            )
+        present = set(request.form.getlist("attended"))
+        for signup in svc.signups.signups_for(activity_id, rid):
+            try:
+                svc.signups.mark_attended(signup.id, signup.id in present)
+            except SignupError:
+                abort(404)
+        if problem is None:
+            return redirect(
+                url_for("organiser.occurrence", activity_id=activity_id, rid=rid, saved=1),
+                code=303,
+            )
+    signups = svc.signups.signups_for(activity_id, rid)
+    counts = svc.signups.counts(activity_id, rid, occ.activity.signup.capacity)
+    response = Response(
+        render_template(
+            "volunteers/organiser/occurrence.html",
+            occ=occ,
+            signups=signups,
+            counts=counts,
+            door=svc.door_counts.get(activity_id, rid),
+            problem=problem,
+            saved=request.args.get("saved") == "1",
+        ),
+        400 if problem else 200,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/o/<activity_id>/<rid>.csv")
+@organiser_access.organiser_required
+def occurrence_csv(activity_id: str, rid: str) -> Response:
+    occ = _occurrence(activity_id, rid)
+    header = [
+        _("Kod"),
+        _("Namn"),
+        _("Vuxna"),
+        _("Barn"),
+        _("Telefon"),
+        _("Status"),
+        _("Närvarande"),
+    ]
+    rows = [
+        [
+            s.code,
+            s.name or "",
+            s.adults,
+            s.children,
+            s.phone or "",
+            s.status,
+            "1" if s.attended else "0",
+        ]
+        for s in services.get().signups.signups_for(activity_id, rid)
+    ]
+    return excel_csv(header, rows, f"anmalningar-{occ.start:%Y-%m-%d}.csv")

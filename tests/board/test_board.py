@@ -1,0 +1,154 @@
+"""The public board and detail pages: content, languages, caching, and never personal data."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kiosk import services
+from kiosk.activities.model import Activity
+
+
+def test_board_shows_today_and_the_week_of_the_demo(client: FlaskClient) -> None:
+    html = client.get("/?lang=sv").get_data(as_text=True)
+    today = html.split('id="week-heading"')[0]
+    assert "After School Club" in today  # Tuesdays 16:30, and the fixed clock is a Tuesday
+    assert "16:30–19:00" in today
+    for title in (
+        "Språkcafé",
+        "Kvinnofrukost",
+        "Simning för kvinnor",
+        "Förskolelek",
+        "Fotbollscup för unga",
+        "Informationskväll: bank och försäkring",
+        "Körkortsteori",
+        "Cykelkurs för kvinnor",
+        "Datorkurs på kvällen",
+    ):
+        assert title in html, title
+    assert "Mötesplats Götene" in html
+    assert "10:00–18:00" in html  # opening hours today
+    assert html.count('class="day"') == 6
+
+
+def test_cancelled_and_changed_occurrences_are_marked(client: FlaskClient) -> None:
+    html = client.get("/?lang=sv").get_data(as_text=True)
+    cancelled = re.search(r'<article class="card status-cancelled".*?</article>', html, re.S)
+    assert cancelled and "Cykelkurs" in cancelled.group(0) and "Inställt" in cancelled.group(0)
+    changed = re.search(r'<article class="card status-changed".*?</article>', html, re.S)
+    assert changed and "Körkortsteori" in changed.group(0)
+    assert "19:00–21:00" in changed.group(0) and "en timme senare" in changed.group(0)
+
+
+def test_cards_show_audience_language_cost_childcare_and_signup(client: FlaskClient) -> None:
+    html = client.get("/?lang=sv").get_data(as_text=True)
+    swim = re.search(
+        r'<article class="card[^"]*"[^>]*>(?:(?!</article>).)*Simning för kvinnor'
+        r"(?:(?!</article>).)*</article>",
+        html,
+        re.S,
+    ).group(0)
+    assert "icon-women" in swim and "Kvinnor" in swim
+    assert "العربية" in swim and "Soomaali" in swim
+    assert "20 kr" in swim and "Barnpassning" in swim and "20 platser kvar" in swim
+    assert "/qr/a/demo-simning-kvinnor@motesplats/" in swim  # the signup QR
+    assert "demo-simhall" not in swim and "Götene simhall" in swim
+
+
+def test_audience_filter_keeps_activities_for_everyone(client: FlaskClient) -> None:
+    html = client.get("/?lang=sv&for=women").get_data(as_text=True)
+    assert "Kvinnofrukost" in html and "Språkcafé" in html  # women-only and everyone
+    assert "Fotbollscup för unga" not in html and "Förskolelek" not in html
+
+
+def test_arabic_board_is_right_to_left_with_translated_titles(client: FlaskClient) -> None:
+    response = client.get("/?lang=ar")
+    html = response.get_data(as_text=True)
+    assert re.search(r'<html lang="ar" dir="rtl">', html)
+    assert "مقهى اللغة" in html  # the language café's Arabic title
+    assert "lang=ar" in response.headers.get("Set-Cookie", "")
+    # The choice is remembered: the next request without ?lang stays Arabic.
+    assert 'dir="rtl"' in client.get("/").get_data(as_text=True)
+
+
+def test_dari_uses_fa_af_and_is_rtl(client: FlaskClient) -> None:
+    html = client.get("/?lang=prs").get_data(as_text=True)
+    assert '<html lang="fa-AF" dir="rtl">' in html
+    assert "دری" in html
+
+
+def test_missing_translation_falls_back_to_swedish_with_a_marker(client: FlaskClient) -> None:
+    html = client.get("/?lang=so").get_data(as_text=True)
+    # Förskolelek has no Somali title: Swedish is shown, isolated and marked.
+    assert re.search(r'<bdi lang="sv" dir="ltr">Förskolelek</bdi> <bdi class="fallback">', html)
+
+
+def test_accept_language_is_honoured(client: FlaskClient) -> None:
+    html = client.get("/", headers={"Accept-Language": "ti-ER,ti;q=0.9,en;q=0.5"})
+    assert '<html lang="ti" dir="ltr">' in html.get_data(as_text=True)
+
+
+def test_board_is_cached_and_answers_304(app: Flask, client: FlaskClient) -> None:
+    first = client.get("/?lang=sv")
+    etag = first.headers["ETag"]
+    again = client.get("/?lang=sv", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    pages = services.get_for(app).pages
+    assert pages.hits >= 1
+    assert client.get("/?lang=en").headers["ETag"] != etag  # per language
+
+
+def test_a_change_shows_at_once(app: Flask, client: FlaskClient) -> None:
+    etag = client.get("/?lang=sv").headers["ETag"]
+    svc = services.get_for(app)
+    doc = svc.store.get("activities", "demo-sprakcafe@motesplats")
+    activity = Activity.from_doc(doc)
+    activity.status = "cancelled"
+    svc.store.put("activities", activity.to_doc())
+    response = client.get("/?lang=sv", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    card = re.search(
+        r'<article class="card status-cancelled"(?:(?!</article>).)*Språkcafé',
+        response.get_data(as_text=True),
+        re.S,
+    )
+    assert card is not None
+
+
+def test_detail_page(client: FlaskClient) -> None:
+    response = client.get("/a/demo-simning-kvinnor@motesplats?lang=sv")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Simning för kvinnor (burkini går bra)" in html
+    assert "Kvinnlig simlärare" in html
+    assert "Götene simhall" in html and "openstreetmap.org" in html
+    assert "Götene kommun – Mötesplatsen" in html and "tel:0511-386000" in html
+    assert html.count("18:30–19:30") >= 4  # the next Thursdays
+
+
+def test_unknown_activity_is_a_friendly_404(client: FlaskClient) -> None:
+    response = client.get("/a/nope?lang=sv")
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.get_data(as_text=True)
+
+
+def test_output_is_escaped(app: Flask, client: FlaskClient) -> None:
+    svc = services.get_for(app)
+    activity = Activity.from_doc(svc.store.get("activities", "demo-laxhjalp@motesplats"))
+    activity.title = {"sv": '<script>alert("x")</script>'}
+    svc.store.put("activities", activity.to_doc())
+    html = client.get("/?lang=sv").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_security_headers(client: FlaskClient) -> None:
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_load_nothing_from_other_hosts(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert not re.search(r'(src|href)="(https?:)?//', html.replace("openstreetmap", ""))
