@@ -140,9 +140,7 @@ def push_fifty(count: int = 50) -> dict:
     """`count` local creations sent to a real Radicale in one cycle (If-None-Match PUTs)."""
     from kiosk.activities.model import Activity
     from kiosk.volunteers.accounts import Account
-    from kiosk.volunteers.audit import AuditLog
     from kiosk.volunteers.editing import Editor
-    from sync import device
     from tests.radicale_server import Radicale
 
     tmp = Path(tempfile.mkdtemp(prefix="motesplats-bench-push-"))
@@ -155,9 +153,14 @@ def push_fifty(count: int = 50) -> dict:
                 "Regionen", "caldav", radicale.calendar_url, True, radicale.user, radicale.password
             )
             engine.run_once()  # the first pull: an empty calendar
-            editor = Editor(store, AuditLog(tmp / "data", clock), clock)
-            editor.on_change = engine.local_change
-            editor.stamp = lambda doc: device.stamp(store, engine.device, doc)
+            editor = Editor(
+                store,
+                engine.book.audit,
+                clock,
+                book=engine.book,
+                on_change=engine.local_change,
+                read_only=engine.read_only,
+            )
             anna = Account("anna", "Anna", "admin", "-")
             start = datetime.now(ZONE).replace(hour=18, minute=0, second=0, microsecond=0)
             for n in range(count):

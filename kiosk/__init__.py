@@ -40,7 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     request_log.init_app(app)
     services.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app, services.default_locale_of)
     formatting.init_app(app)
     csrf.init_app(app)
     pwa.init_app(app)

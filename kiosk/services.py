@@ -1,31 +1,36 @@
-"""The per-application objects: the open store, its parsed catalogue, the page cache, the clock.
+"""The composition root: every per-application object, built once, by keyword, and handed
+to views.
 
-Owns opening the store when the app is created (and seeding the demo week into an empty
-store), closing it at exit, putting the page cache in front of the app, and handing these
-objects to views through small accessors, the way flaskr's `db.py` hands out its
-connection. Views never open a store themselves.
+Owns building the services from the settings (`build`: the store opened from settings,
+the activity book that alone writes activities, the editor given its hooks, the signup
+book, the sync engine, the background jobs), installing them on the app (`init_app`:
+the page cache in front of the app, the demo week into an empty store, the jobs started
+and stopped at exit) and the small accessors views use, the way flaskr's `db.py` hands out
+its connection. Views never open a store or build a service themselves.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
-import threading
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
 from kiosk.activities import demo
+from kiosk.activities.book import ActivityBook
 from kiosk.board.agenda import Catalogue
 from kiosk.help.desk import HelpDesk
+from kiosk.jobs import Job, Jobs
 from kiosk.municipality.door_counts import DoorCounts
 from kiosk.signups.book import SignupBook
-from kiosk.store import Store, migrations, open_store
+from kiosk.store import Store, migrations
+from kiosk.store.opening import open_from_settings, secret_key
 from kiosk.village_pc import nightly
 from kiosk.volunteers.accounts import AccountBook, password_hasher
 from kiosk.volunteers.audit import AuditLog
@@ -43,7 +48,6 @@ EXTENSION = "motesplats"
 class Services:
     store: Store
     catalogue: Catalogue
-    pages: PageCache
     clock: Callable[[], datetime]
     zone: ZoneInfo
     signups: SignupBook
@@ -57,6 +61,9 @@ class Services:
     help_desk: HelpDesk
     help_retention: timedelta
     help_limit: RateLimiter
+    activities: ActivityBook
+    jobs: Jobs
+    pages: PageCache | None = None
     # login attempts per client (on top of the per-account lock in kiosk.volunteers.accounts)
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
 
@@ -85,81 +92,116 @@ class Services:
         return kept
 
 
-def _purge_hourly(services: Services) -> None:
-    while True:
-        time.sleep(3600)
-        try:
-            services.purge_now()
-        except Exception:  # keep purging next hour whatever happened
-            log.exception("purge failed")
+def build(
+    settings: Mapping[str, Any],
+    *,
+    store: Store | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Services:
+    """Every service of one meeting place, from the settings table (`kiosk.config`).
+
+    `store` and `clock` are for tests (an open store, a fixed clock); by default the store
+    is opened from the settings and the clock is the real one."""
+    store = store or open_from_settings(settings)
+    clock = clock or (lambda: datetime.now(UTC))
+    data_dir = Path(settings["DATA_DIR"])
+    audit = AuditLog(data_dir, clock)
+    activities = ActivityBook(
+        store, audit, clock, stamp=lambda doc: device.stamp(store, sync.device, doc)
+    )
+    sync = SyncEngine(store, data_dir, clock, book=activities)
+    secret = settings.get("SECRET_KEY") or secret_key(data_dir)
+    signups = SignupBook(store, clock, secret.encode())
+    door_counts = DoorCounts(store)
+    editor = Editor(
+        store,
+        audit,
+        clock,
+        book=activities,
+        on_change=sync.local_change,
+        read_only=sync.read_only,
+        keys_in_use=lambda activity_id: (
+            signups.recurrence_ids(activity_id) | door_counts.recurrence_ids(activity_id)
+        ),
+        on_moved=lambda activity_id, moves: (
+            signups.move(activity_id, moves),
+            door_counts.move(activity_id, moves),
+        ),
+    )
+    services = Services(
+        store=store,
+        catalogue=Catalogue(store),
+        clock=clock,
+        zone=ZoneInfo(settings["TIMEZONE"]),
+        signups=signups,
+        signup_limit=RateLimiter(settings["SIGNUP_RATE_LIMIT"], 600),
+        retention=timedelta(days=settings["SIGNUP_RETENTION_DAYS"]),
+        accounts=AccountBook(store, clock, password_hasher(settings["PASSWORD_PROFILE"])),
+        audit=audit,
+        editor=editor,
+        sync=sync,
+        door_counts=door_counts,
+        help_desk=HelpDesk(store, clock),
+        help_retention=timedelta(days=settings["HELP_RETENTION_DAYS"]),
+        help_limit=RateLimiter(settings["SIGNUP_RATE_LIMIT"], 600),
+        activities=activities,
+        jobs=Jobs(),
+    )
+    _add_jobs(services, settings)
+    return services
+
+
+def _add_jobs(services: Services, settings: Mapping[str, Any]) -> None:
+    """The background jobs of a running server (`kiosk.jobs` runs them)."""
+    data_dir = Path(settings["DATA_DIR"])
+    copy_dir = Path(settings["BACKUP_COPY_DIR"]) if settings["BACKUP_COPY_DIR"] else None
+    interval = float(settings["SYNC_INTERVAL_SECONDS"])
+    jobs = services.jobs
+    jobs.add(Job("purge", services.purge_now, lambda: 3600.0, run_at_start=False))
+    jobs.add(
+        Job(
+            "nightly-backup",
+            lambda: nightly.run_if_due(
+                services.store,
+                data_dir,
+                services.now(),
+                settings["NIGHTLY_BACKUP_HOUR"],
+                settings["NIGHTLY_BACKUP_KEEP"],
+                copy_dir,
+            ),
+            lambda: 600.0,
+        )
+    )
+    jobs.add(
+        Job(
+            "sync",
+            services.sync.cycle,
+            lambda: services.sync.next_wait(interval),
+            wake=services.sync.wake_event,
+        )
+    )
 
 
 def init_app(app: Flask) -> None:
     cfg = app.config
-    store = cfg.get("STORE") or open_store(
-        cfg["DATA_DIR"],
-        backup_keep=cfg["BACKUP_KEEP"],
-        backup_interval=timedelta(minutes=cfg["BACKUP_INTERVAL_MINUTES"]),
-        compact_min_bytes=cfg["COMPACT_MIN_BYTES"],
-        migrate=migrations.migrate,
-    )
-    clock = cfg.get("CLOCK") or (lambda: datetime.now(UTC))
-    audit = AuditLog(Path(cfg["DATA_DIR"]), clock)
-    zone = ZoneInfo(cfg["TIMEZONE"])
-    pages = PageCache(
+    services = build(cfg, store=cfg.get("STORE"), clock=cfg.get("CLOCK"))
+    store, zone, clock = services.store, services.zone, services.clock
+    services.pages = PageCache(
         app.wsgi_app,
         key_parts=lambda: (clock().astimezone(zone).date(), store.version),
         default_locale=lambda: default_locale_of(app),
     )
-    app.wsgi_app = pages  # type: ignore[method-assign]
-    services = Services(
-        store,
-        Catalogue(store),
-        pages,
-        clock,
-        zone,
-        SignupBook(store, clock, cfg["SECRET_KEY"].encode()),
-        RateLimiter(cfg["SIGNUP_RATE_LIMIT"], 600),
-        timedelta(days=cfg["SIGNUP_RETENTION_DAYS"]),
-        AccountBook(store, clock, password_hasher(cfg["PASSWORD_PROFILE"])),
-        audit,
-        Editor(store, audit, clock),
-        SyncEngine(store, Path(cfg["DATA_DIR"]), clock),
-        DoorCounts(store),
-        HelpDesk(store, clock),
-        timedelta(days=cfg["HELP_RETENTION_DAYS"]),
-        RateLimiter(cfg["SIGNUP_RATE_LIMIT"], 600),
-    )
-    services.editor.on_change = services.sync.local_change
-    services.editor.read_only = services.sync.read_only
-    services.editor.stamp = lambda doc: device.stamp(store, services.sync.device, doc)
-    services.editor.keys_in_use = lambda activity_id: (
-        services.signups.recurrence_ids(activity_id)
-        | services.door_counts.recurrence_ids(activity_id)
-    )
-    services.editor.on_moved = lambda activity_id, moves: (
-        services.signups.move(activity_id, moves),
-        services.door_counts.move(activity_id, moves),
-    )
+    app.wsgi_app = services.pages  # type: ignore[method-assign]
     app.extensions[EXTENSION] = services
     if cfg["DEMO_ON_EMPTY"] and migrations.holds_no_data(store):
-        count = demo.load(store, services.now())
+        count = demo.load(services.activities, services.now())
         log.info("the store was empty: loaded the demo week (%d activities)", count)
     if "STORE" not in cfg:
         atexit.register(store.close)
     services.purge_now()
     if not cfg.get("TESTING"):
-        threading.Thread(target=_purge_hourly, args=(services,), daemon=True, name="purge").start()
-        services.sync.start(cfg["SYNC_INTERVAL_SECONDS"])
-        nightly.start(
-            store,
-            Path(cfg["DATA_DIR"]),
-            clock,
-            zone,
-            cfg["NIGHTLY_BACKUP_HOUR"],
-            cfg["NIGHTLY_BACKUP_KEEP"],
-            Path(cfg["BACKUP_COPY_DIR"]) if cfg["BACKUP_COPY_DIR"] else None,
-        )
+        services.jobs.start()
+        atexit.register(services.jobs.stop, 2.0)
 
     @app.context_processor
     def common_context() -> dict[str, object]:

@@ -20,17 +20,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk.activities.book import ActivityBook, calendar_actor
 from kiosk.activities.model import Activity, parse_utc, utc_iso
+from kiosk.ical.common import IcsError
+from kiosk.ical.read import read_calendar
+from kiosk.ical.write import calendar_bytes
 from kiosk.store import Store
-from sync import device
-from sync.ics import IcsError, calendar_bytes, read_calendar
-from sync.ledger import Ledger, content_hash, key
+from kiosk.volunteers.audit import AuditLog
+from sync import PreconditionFailed, RemoteError, TokenExpired, device, load
+from sync.ledger import Ledger, content_hash
 from sync.outbox import FIRST_RETRY, MAX_RETRY, Outbox, still_waiting
-from sync.remote import PreconditionFailed, RemoteError, TokenExpired, remote_for
 from sync.sources import Source, SourceBook
 
 log = logging.getLogger("motesplats.sync")
-ACTIVITIES = "activities"
 
 
 @dataclass
@@ -53,7 +55,9 @@ class SyncEngine:
         store: Store,
         data_dir: Path,
         clock: Callable[[], datetime],
-        remote_factory: Callable[[Source], Any] = remote_for,
+        *,
+        book: ActivityBook | None = None,
+        remote_factory: Callable[[Source], Any] = load,
     ) -> None:
         self.store = store
         self.data_dir = Path(data_dir)
@@ -61,12 +65,17 @@ class SyncEngine:
         self.sources = SourceBook(store)
         self.outbox = Outbox(store, clock)
         self.ledger = Ledger(store)
+        self.book = book or ActivityBook(
+            store,
+            AuditLog(self.data_dir, clock),
+            clock,
+            stamp=lambda doc: device.stamp(store, self.device, doc),
+        )
         self.remote_factory = remote_factory
-        self._wake = threading.Event()
-        self._stop = threading.Event()
+        self.wake_event = threading.Event()  # set: the loop runs a cycle now
         self._cycle_lock = threading.Lock()
         self._forced = False
-        self._thread: threading.Thread | None = None
+        self._first = True
 
     @property
     def device(self) -> str:
@@ -97,7 +106,7 @@ class SyncEngine:
         else:
             self.ledger.unbury(uid)
             self.outbox.add(target.id, uid, "put", self._ics_of(after))
-        self._wake.set()
+        self.wake_event.set()
 
     def read_only(self, origin: str) -> bool:
         """Whether activities from `origin` may not be edited here (read-only feeds)."""
@@ -199,7 +208,7 @@ class SyncEngine:
             try:
                 parsed = read_calendar(obj.body)
             except IcsError as exc:
-                if source.kind == "ics":
+                if remote.atomic_feed:
                     raise  # the whole feed is unusable: keep the last good data
                 report.warnings.append(f"{obj.href}: {exc}")
                 continue
@@ -211,21 +220,12 @@ class SyncEngine:
         gone = {by_href[h] for h in changes.deleted_hrefs if h in by_href}
         if changes.complete:
             gone |= set(known) - set(incoming)
-        with self.store.lock():
+        with self.store.lock(), self.book.batch():
             for activity, etag, href in incoming.values():
                 self._receive(source, activity, etag, href, report)
             for uid in gone:
                 self._receive_deletion(source, uid, report)
             self.sources.update_state(source.id, remote=changes.state)
-
-    def _stamped(self, doc: dict[str, Any], source: Source, base_version: int) -> dict[str, Any]:
-        return {
-            **doc,
-            "version": base_version + 1,
-            "updated_by": source.name,
-            "changed_on": source.origin,
-            "change_counter": base_version + 1,
-        }
 
     def _receive(
         self, source: Source, activity: Activity, etag: str | None, href: str, report: Report
@@ -233,7 +233,7 @@ class SyncEngine:
         uid = activity.id
         if self.ledger.buried(uid):
             return  # deleted here; the deletion is on its way
-        local = self.store.get(ACTIVITIES, uid)
+        local = self.book.get(uid)
         state = self.ledger.state(source.id, uid)
         if state is not None and etag is not None and state.get("etag") == etag:
             return  # the server's copy is the one we already agreed on
@@ -255,21 +255,27 @@ class SyncEngine:
         if changed_here and state is not None:
             self._conflict(source, uid, local, remote_doc, etag, href, report)
             return
-        base = int(local["version"]) if local else 0
-        stamped = self._stamped(remote_doc, source, base)
-        self.store.put(ACTIVITIES, stamped)
+        stamped = self._write_imported(source, remote_doc, local)
         self.ledger.agree(source.id, uid, etag, href, stamped)
         report.received += 1
 
+    def _write_imported(
+        self, source: Source, doc: dict[str, Any], local: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        return self.book.save(
+            doc, local, actor=calendar_actor(source.origin), actor_name=source.name,
+            origin=source.origin,
+        )
+
     def _receive_deletion(self, source: Source, uid: str, report: Report) -> None:
-        local = self.store.get(ACTIVITIES, uid)
+        local = self.book.get(uid)
         if local is None:
             self.ledger.forget(source.id, uid)
             return
         if self.ledger.changed_here(source.id, uid, local):
             self._conflict(source, uid, local, None, None, None, report)
             return
-        self.store.delete(ACTIVITIES, uid)
+        self.book.delete(uid, local, actor=calendar_actor(source.origin))
         self.ledger.forget(source.id, uid)
         report.deleted += 1
 
@@ -288,27 +294,15 @@ class SyncEngine:
         applied = "local" if ours else "central"
         self.ledger.conflict(source.id, uid, local, remote, etag, applied, utc_iso(self.clock()))
         self.outbox.hold(uid)
-        state = self.ledger.state(source.id, uid) or {}
         if applied == "central":
             if remote is None:
-                self.store.delete(ACTIVITIES, uid)
+                self.book.delete(uid, local, actor=calendar_actor(source.origin))
                 self.ledger.forget(source.id, uid)
             else:
-                stamped = self._stamped(remote, source, int(local["version"]))
-                self.store.put(ACTIVITIES, stamped)
+                stamped = self._write_imported(source, remote, local)
                 self.ledger.agree(source.id, uid, etag, href, stamped)
         else:  # keep ours; remember the server's new ETag so "keep local" can overwrite it
-            self.store.put(
-                "sync_state",
-                {
-                    **state,
-                    "id": key(source.id, uid),
-                    "source_id": source.id,
-                    "uid": uid,
-                    "etag": etag,
-                    "href": href or state.get("href"),
-                },
-            )
+            self.ledger.saw_server_copy(source.id, uid, etag, href)
         report.conflicts += 1
 
     # ---- push --------------------------------------------------------------------------
@@ -319,7 +313,7 @@ class SyncEngine:
         queued = {e.uid for e in self.outbox.pending(source.id)}
         held = {c["uid"] for c in self.ledger.conflicts() if c["source_id"] == source.id}
         with self.store.lock():
-            for doc in self.store.all(ACTIVITIES):
+            for doc in self.book.all():
                 uid = doc["id"]
                 if uid in queued or uid in held:
                     continue
@@ -343,7 +337,7 @@ class SyncEngine:
                     sent = read_calendar(entry.body.encode("utf-8")).activities
                     doc = sent[0].to_doc() if sent else None
                     if doc is not None:
-                        local = self.store.get(ACTIVITIES, entry.uid)
+                        local = self.book.get(entry.uid)
                         doc["source"] = (local or {}).get("source", "local")
                     self.ledger.agree(source.id, entry.uid, etag, href, doc)
                 else:
@@ -372,7 +366,7 @@ class SyncEngine:
                         found = (activity.to_doc(), obj.etag, obj.href)
             except IcsError:
                 continue
-        local = self.store.get(ACTIVITIES, uid)
+        local = self.book.get(uid)
         with self.store.lock():
             if local is not None and found is not None:
                 remote_doc = {**found[0], "source": local.get("source", "local")}
@@ -401,8 +395,9 @@ class SyncEngine:
 
     # ---- settling a conflict (admin's one click) ----------------------------------------
 
-    def settle(self, conflict_id: str, choice: str) -> None:
-        """`choice` "local" or "central": that version becomes the activity on both sides."""
+    def settle(self, conflict_id: str, choice: str, who: str = "admin") -> None:
+        """`choice` "local" or "central": that version becomes the activity on both sides
+        (audited as `who`'s)."""
         with self.store.lock():
             conflict = self.ledger.get_conflict(conflict_id)
             if conflict is None:
@@ -410,31 +405,19 @@ class SyncEngine:
             source = self.sources.get(conflict["source_id"])
             uid = conflict["uid"]
             chosen = conflict["local"] if choice == "local" else conflict["remote"]
-            current = self.store.get(ACTIVITIES, uid)
+            current = self.book.get(uid)
             self.outbox.drop(uid)
             if chosen is None:
                 if current is not None:
-                    self.store.delete(ACTIVITIES, uid)
+                    self.book.delete(uid, current, actor=who)
                 if choice == "local" and source is not None:
                     self.outbox.add(source.id, uid, "delete")
                 else:
                     self.ledger.forget(conflict["source_id"], uid)
             else:
-                version = int((current or chosen).get("version", 0)) + 1
-                doc = {**chosen, "version": version}
-                self.store.put(ACTIVITIES, doc)
+                doc = self.book.settle(chosen, current, actor=who)
                 if choice == "local" and source is not None:
-                    self.store.put(
-                        "sync_state",
-                        {
-                            "id": key(source.id, uid),
-                            "source_id": source.id,
-                            "uid": uid,
-                            "etag": conflict.get("remote_etag"),
-                            "href": (self.ledger.state(source.id, uid) or {}).get("href"),
-                            "hash": "",
-                        },
-                    )
+                    self.ledger.overwrite_next(source.id, uid, conflict.get("remote_etag"))
                     self.outbox.add(source.id, uid, "put", self._ics_of(doc))
                 elif source is not None:
                     state = self.ledger.state(source.id, uid) or {}
@@ -442,7 +425,7 @@ class SyncEngine:
                         source.id, uid, conflict.get("remote_etag"), state.get("href"), doc
                     )
             self.ledger.settle(conflict_id)
-        self._wake.set()
+        self.wake_event.set()
 
     def freshness(self, stale_after_hours: float) -> dict[str, Any] | None:
         """For the board: when the calendars were last fetched, and whether that is too long
@@ -457,27 +440,19 @@ class SyncEngine:
 
     # ---- the loop ------------------------------------------------------------------------
 
-    def start(self, interval: float) -> None:
-        if self._thread is not None:
+    # ---- the loop (run by kiosk.jobs: one thread, woken by `wake`) ----------------------
+
+    def cycle(self) -> None:
+        """One turn of the background loop: sync every source if there is any. The first
+        turn after a (re)start tries at once, whatever the backoff said; later turns are
+        forced only when a person asked (`wake(force=True)`)."""
+        if not self.sources.all():
             return
+        forced, self._forced = self._first or self._forced, False
+        self.run_once(force=forced)
+        self._first = False
 
-        def loop() -> None:
-            first = True  # a (re)started server tries at once, whatever the backoff said
-            while not self._stop.is_set():
-                try:
-                    if self.sources.all():
-                        forced, self._forced = first or self._forced, False
-                        self.run_once(force=forced)
-                        first = False
-                except Exception:
-                    log.exception("sync cycle failed")
-                self._wake.wait(timeout=self._next_wait(interval))
-                self._wake.clear()
-
-        self._thread = threading.Thread(target=loop, daemon=True, name="sync")
-        self._thread.start()
-
-    def _next_wait(self, interval: float) -> float:
+    def next_wait(self, interval: float) -> float:
         """The interval, or sooner when a retry is due."""
         wait = interval
         for entry in self.outbox.pending()[:1]:
@@ -490,8 +465,4 @@ class SyncEngine:
     def wake(self, force: bool = False) -> None:
         """Run a cycle now; `force`: also for sources backing off (a person asked)."""
         self._forced = self._forced or force
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
+        self.wake_event.set()

@@ -64,6 +64,38 @@ class Ledger:
             },
         )
 
+    def saw_server_copy(self, source_id: str, uid: str, etag: str | None, href: str | None) -> None:
+        """The server's copy changed (new ETag) but ours was kept: remember its ETag, so
+        that sending ours overwrites exactly that copy; what we agreed on stays."""
+        state = self.state(source_id, uid) or {}
+        self.store.put(
+            STATE,
+            {
+                **state,
+                "id": key(source_id, uid),
+                "source_id": source_id,
+                "uid": uid,
+                "etag": etag,
+                "href": href or state.get("href"),
+            },
+        )
+
+    def overwrite_next(self, source_id: str, uid: str, etag: str | None) -> None:
+        """Ours is to replace the server's copy with `etag`: nothing is agreed any more
+        (the local document counts as changed here until the server confirms it)."""
+        state = self.state(source_id, uid) or {}
+        self.store.put(
+            STATE,
+            {
+                "id": key(source_id, uid),
+                "source_id": source_id,
+                "uid": uid,
+                "etag": etag,
+                "href": state.get("href"),
+                "hash": "",
+            },
+        )
+
     def forget(self, source_id: str, uid: str) -> None:
         self.store.delete(STATE, key(source_id, uid))
 

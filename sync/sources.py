@@ -1,7 +1,8 @@
 """The calendars this board syncs with, as an admin configured them, and their status.
 
 Owns the table `sync_sources`. A source is a CalDAV collection (`caldav`, two-way if
-`two_way`) or a plain ICS URL (`ics`, always read-only). Its `state` holds what the next
+`two_way`) or a plain ICS URL (`ics`, always read-only): its `kind`, one of `sync.KINDS`,
+whose class decides what it can do. Its `state` holds what the next
 request needs (ETag, Last-Modified, sync token) and what the admin sync page shows (last
 attempt, last success, last error, how many events it gave). Credentials are stored as
 given: CalDAV servers need them in clear (keep the data folder private; it is mode 0700).
@@ -15,9 +16,9 @@ from typing import Any
 
 from kiosk.activities.model import PlainRecord
 from kiosk.store import Store
+from sync import KINDS, kind_class
 
 TABLE = "sync_sources"
-KINDS = ("caldav", "ics")
 
 
 @dataclass
@@ -33,7 +34,7 @@ class Source(PlainRecord):
 
     @property
     def writable(self) -> bool:
-        return self.kind == "caldav" and self.two_way
+        return self.kind in KINDS and kind_class(self.kind).writable(self.two_way)
 
     @property
     def origin(self) -> str:
@@ -73,7 +74,7 @@ class SourceBook:
             name.strip()[:80] or url,
             kind,
             url.strip(),
-            two_way and kind == "caldav",
+            kind_class(kind).writable(two_way),
             username,
             password,
         )

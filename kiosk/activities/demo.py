@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
+from kiosk.activities.book import ActivityBook
 from kiosk.activities.model import (
     Activity,
     Organiser,
@@ -22,7 +23,6 @@ from kiosk.activities.model import (
     recurrence_id,
 )
 from kiosk.activities.recurrence import expand
-from kiosk.store import Store
 
 
 def _osm(query: str) -> str:
@@ -485,13 +485,15 @@ def _add_exceptions(activities: list[Activity], today: datetime) -> None:
         )
 
 
-def load(store: Store, now: datetime) -> int:
-    """Put the demo into `store` (one atomic write per table); return how many activities."""
+def load(book: ActivityBook, now: datetime) -> int:
+    """Put the demo into the book's store (one atomic write per table; the activities
+    through the activity book, audited as `demo`); return how many activities."""
     activities = build_activities(now)
+    store = book.store
     with store.lock():
         store.put_many("places", [p.to_doc() for p in PLACES])
         store.put_many("organisers", [o.to_doc() for o in ORGANISERS])
         if store.get("settings", "site") is None:
             store.put("settings", SITE.to_doc())
-        store.put_many("activities", [a.to_doc() for a in activities])
+        book.load_many([a.to_doc() for a in activities], actor="demo")
     return len(activities)

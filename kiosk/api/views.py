@@ -4,7 +4,7 @@ Owns `/api/...`. Answers in JSON only; errors are `{"error": "<message in the vi
 language>"}` with a 4xx status. Never exposes personal data of signups.
 
 Also owns the iCalendar feeds outside `/api`: `/calendar.ics` (every activity) and
-`/a/<id>.ics` (one activity), made by `sync.ics`. They live on their own blueprint, `ics`
+`/a/<id>.ics` (one activity), made by `kiosk.ical.write`. They live on their own blueprint, `ics`
 (registered by `create_app`).
 """
 
@@ -20,7 +20,7 @@ from kiosk import services
 from kiosk.activities.model import AUDIENCES
 from kiosk.activities.recurrence import Occurrence
 from kiosk.board.agenda import BoardFilter, Snapshot, occurrences_between
-from sync.ics import calendar_bytes
+from kiosk.ical.write import calendar_bytes
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 ics = Blueprint("ics", __name__)  # no /api prefix: calendar apps subscribe to these URLs

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from kiosk.activities.model import Activity, Organiser, Place, SiteSettings, parse_recurrence_id
 from kiosk.activities.recurrence import Occurrence, expand, expand_all, next_days
+from kiosk.languages import LANGUAGES
 from kiosk.signups.book import Counts
 from kiosk.store import Store
-from kiosk.web.i18n import LANGUAGES
 
 CATALOGUE_TABLES = ("activities", "places", "organisers", "settings")
 

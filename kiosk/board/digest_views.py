@@ -3,8 +3,8 @@ with every activity of the next seven days, in Swedish plus one chosen language.
 
 Owns the digest page. It reuses the poster's way of rendering a block in a second language
 (`kiosk.volunteers.poster_views.speaking`); each day's heading and each activity's
-title come in both, times stay in Latin digits. Cancelled occurrences are listed, struck through, so nobody comes in
-vain.
+title come in both, times stay in Latin digits. Cancelled occurrences are listed, struck
+through, so nobody comes in vain.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from flask import Blueprint, render_template, request
 
 from kiosk import services
 from kiosk.board import agenda
+from kiosk.languages import BY_CODE, SOURCE_LANGUAGE, normalise
 from kiosk.volunteers.poster_views import in_language, speaking
-from kiosk.web.i18n import BY_CODE, SOURCE_LANGUAGE, normalise
 
 bp = Blueprint("digest", __name__)
 DAYS = 7

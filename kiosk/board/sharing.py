@@ -12,8 +12,9 @@ from flask import url_for
 
 from kiosk.activities.model import Activity, Place
 from kiosk.activities.recurrence import Occurrence
+from kiosk.languages import pick_text
 from kiosk.web.formatting import long_date, time_range
-from kiosk.web.i18n import current_language, pick_text
+from kiosk.web.i18n import current_language
 from kiosk.web.public_url import absolute
 
 

@@ -15,8 +15,9 @@ from flask_babel import lazy_gettext as _l
 
 from kiosk import services
 from kiosk.help.desk import ERRANDS
+from kiosk.languages import LANGUAGES
 from kiosk.signups.views import PHONE_PATTERN, client_is_kiosk, name_problem
-from kiosk.web.i18n import LANGUAGES, current_language
+from kiosk.web.i18n import current_language
 
 bp = Blueprint("help", __name__)
 MESSAGE_MAX = 300

@@ -25,6 +25,7 @@ MOST_MONTHS = 36
 # the strategist's pages sit beside the volunteers' under /admin (same login)
 bp = Blueprint("municipality", __name__, url_prefix="/admin")
 
+
 def _period() -> tuple[date, date]:
     today = services.get().now().date()
     return reports.chosen_period(

@@ -34,10 +34,11 @@ from kiosk import services
 from kiosk.activities.model import plain_digits
 from kiosk.activities.recurrence import Occurrence
 from kiosk.board import agenda
+from kiosk.languages import normalise
 from kiosk.signups.book import IDEMPOTENCY_KEY, SignupError
 from kiosk.web import qr
 from kiosk.web.csrf import SCRIPT_ENDPOINTS, SCRIPT_HEADER
-from kiosk.web.i18n import current_language, normalise
+from kiosk.web.i18n import current_language
 from kiosk.web.public_url import absolute
 
 bp = Blueprint("signup", __name__)

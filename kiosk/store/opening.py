@@ -4,16 +4,20 @@ Owns the mapping from settings (`DATA_DIR`, `BACKUP_KEEP`, `BACKUP_INTERVAL_MINU
 `COMPACT_MIN_BYTES`) to the store's options, and that opening always brings the data to
 this version's schema (`kiosk.store.migrations`), so a folder set up by any command - the
 server, `create-admin`, `demo`, `restore`, `sync`, the doctor - records its schema version
-and is never migrated twice.
+and is never migrated twice. Also the data folder's secret key (`secret_key`: sessions and
+the signup book's hashes), created once, random, mode 0600.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from kiosk.store import Store, migrations, open_store
+from kiosk.store.durable import atomic_write
 
 Tables = dict[str, list[dict[str, Any]]]
 
@@ -42,3 +46,12 @@ def open_from_settings(
         backup_on_open=backup_on_open,
         migrate=migrate,
     )
+
+
+def secret_key(data_dir: Path) -> str:
+    """The data folder's secret (created on first use)."""
+    path = Path(data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, secrets.token_hex(32).encode(), mode=0o600)
+    return path.read_text().strip()

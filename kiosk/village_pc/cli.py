@@ -132,6 +132,7 @@ def _announce(settings: dict[str, Any]) -> Any:
 @click.option("--data-dir", default=None, help="Data folder [env MOTESPLATS_DATA_DIR].")
 def demo(data_dir: str | None) -> None:
     """Load (or refresh) the demo week. Never touches activities you created."""
+    from kiosk import services
     from kiosk.activities import demo as demo_data
     from kiosk.store import StoreError
     from kiosk.store.opening import open_from_settings
@@ -144,7 +145,7 @@ def demo(data_dir: str | None) -> None:
         raise click.ClickException(f"{exc}. Stop the server first, then run this again.") from exc
     try:
         now = datetime.now(UTC).astimezone(ZoneInfo(settings["TIMEZONE"]))
-        count = demo_data.load(store, now)
+        count = demo_data.load(services.build(settings, store=store).activities, now)
     finally:
         store.close()
     click.echo(f"Loaded the demo week: {count} activities into {settings['DATA_DIR']}")
@@ -301,9 +302,9 @@ def sync_once(data_dir: str | None, port: int | None) -> None:
     import json
     import urllib.request
 
+    from kiosk import services
     from kiosk.store import StoreLocked
     from kiosk.store.opening import open_from_settings
-    from sync.engine import SyncEngine
 
     settings = _resolve_or_exit(_overrides({"data_dir": data_dir, "port": port}))
     setup_logging(settings["LOG_LEVEL"])
@@ -322,8 +323,7 @@ def sync_once(data_dir: str | None, port: int | None) -> None:
         click.echo(f"The running server syncs now ({answer.get('sources', 0)} calendars).")
         return
     try:
-        engine = SyncEngine(store, Path(settings["DATA_DIR"]), lambda: datetime.now(UTC))
-        reports = engine.run_once()
+        reports = services.build(settings, store=store).sync.run_once()
     finally:
         store.close()
     for report in reports:

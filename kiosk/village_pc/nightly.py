@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from kiosk.store import Store
 from kiosk.store.durable import atomic_write
@@ -67,28 +63,17 @@ def make(store: Store, data_dir: Path, night: date, keep: int, copy_dir: Path | 
     return written
 
 
-def start(
+def run_if_due(
     store: Store,
     data_dir: Path,
-    clock: Callable[[], datetime],
-    zone: ZoneInfo,
+    now_local: datetime,
     hour: int,
     keep: int,
     copy_dir: Path | None,
-) -> threading.Thread:
-    """Check every ten minutes whether tonight's backup is due."""
-
-    def loop() -> None:
-        while True:
-            try:
-                now = clock().astimezone(zone)
-                if is_due(now, last_night(data_dir), hour):
-                    written = make(store, data_dir, now.date(), keep, copy_dir)
-                    log.info("nightly backup written: %s", ", ".join(map(str, written)))
-            except Exception:  # try again in ten minutes whatever happened
-                log.exception("nightly backup failed")
-            time.sleep(600)
-
-    thread = threading.Thread(target=loop, daemon=True, name="nightly-backup")
-    thread.start()
-    return thread
+) -> list[Path]:
+    """Write tonight's backup if it is due (`kiosk.jobs` asks every ten minutes)."""
+    if not is_due(now_local, last_night(data_dir), hour):
+        return []
+    written = make(store, data_dir, now_local.date(), keep, copy_dir)
+    log.info("nightly backup written: %s", ", ".join(map(str, written)))
+    return written

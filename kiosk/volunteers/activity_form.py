@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from kiosk.activities.model import AUDIENCES, Activity, SignupSettings, new_uid, plain_digits
-from kiosk.web.i18n import LANGUAGES, SPOKEN_NAMES
+from kiosk.languages import LANGUAGES, SPOKEN_NAMES
 
 NEW = "__new__"
 REPEATS = ("none", "weekly", "biweekly", "custom")

@@ -21,6 +21,7 @@ from kiosk.activities.model import utc_iso
 
 FILE_NAME = "audit.jsonl"
 HIDDEN_KEYS = frozenset({"password_hash"})
+Entry = tuple[str, str, str, str, dict[str, Any] | None, dict[str, Any] | None]
 
 
 def _clean(doc: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -45,20 +46,36 @@ class AuditLog:
         after: dict[str, Any] | None = None,
     ) -> None:
         """Append one change: `action` is created/changed/deleted/…, `kind` the table."""
-        entry = {
-            "at": utc_iso(self.clock()),
-            "who": who,
-            "action": action,
-            "kind": kind,
-            "target": target,
-            "before": _clean(before),
-            "after": _clean(after),
-        }
-        line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        self.record_many([(who, action, kind, target, before, after)])
+
+    def record_many(self, entries: list[Entry]) -> None:
+        """Append several changes with one write and one fsync (a sync's import)."""
+        at = utc_iso(self.clock())
+        lines = b"".join(
+            (
+                json.dumps(
+                    {
+                        "at": at,
+                        "who": who,
+                        "action": action,
+                        "kind": kind,
+                        "target": target,
+                        "before": _clean(before),
+                        "after": _clean(after),
+                    },
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                )
+                + "\n"
+            ).encode()
+            for who, action, kind, target, before, after in entries
+        )
+        if not lines:
+            return
         with self._lock:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
-                os.write(fd, line)
+                os.write(fd, lines)
                 os.fsync(fd)
             finally:
                 os.close(fd)

@@ -1,11 +1,12 @@
 """Changing the board: saving activities, single occurrences, places, organisations, settings.
 
-Owns every write a volunteer makes, with three rules: the account must be allowed
-(`Account.may_edit`), nobody's change is silently lost (an optimistic version check: a save
-based on version 3 of an activity that is now at version 4 raises `Conflict` carrying the
-current version and who saved it), and every change is written to the audit log with the
-document before and after. Reads and checks happen under the store's lock, so two
-volunteers saving at once are serialised.
+Owns every write a volunteer makes (activities through `kiosk.activities.book`, which stamps
+and audits them; places, organisations and the site settings here), with three rules: the
+account must be allowed (`Account.may_edit`), nobody's change is silently lost (an
+optimistic version check: a save based on version 3 of an activity that is now at version 4
+raises `Conflict` carrying the current version and who saved it), and every change is
+written to the audit log with the document before and after. Reads and checks happen under
+the store's lock, so two volunteers saving at once are serialised.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from kiosk.activities.book import ActivityBook
 from kiosk.activities.model import Activity, Organiser, Override, Place, SiteSettings, Texts
 from kiosk.activities.recurrence import moved_keys
 from kiosk.store import Store
 from kiosk.volunteers.accounts import Account
 from kiosk.volunteers.audit import AuditLog
-
-ACTIVITIES = "activities"
 
 
 class Conflict(Exception):
@@ -57,26 +57,39 @@ ChangeHook = Callable[[dict[str, Any] | None, dict[str, Any] | None], None]
 
 
 class Editor:
-    def __init__(self, store: Store, audit: AuditLog, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditLog,
+        clock: Callable[[], datetime],
+        *,
+        book: ActivityBook,
+        on_change: ChangeHook = lambda before, after: None,
+        read_only: Callable[[str], bool] = lambda origin: False,
+        keys_in_use: Callable[[str], set[str]] = lambda activity_id: set(),
+        on_moved: Callable[[str, dict[str, str]], None] = lambda activity_id, moves: None,
+    ) -> None:
+        """`book` writes the activities (version, device, audit). The hooks, given by the
+        composition root (`kiosk.services`): `on_change(before, after)` queues a change for
+        the central calendar; `read_only(origin)` says whether activities from that origin
+        are a read-only feed's; `keys_in_use(activity_id)` are the recurrence ids other
+        tables use for it (signups, door counts) and `on_moved(activity_id, moves)` renames
+        them when a series moves."""
         self.store = store
         self.audit = audit
         self.clock = clock
-        # Set by the sync engine: queue a change for the central calendar; stamp a change
-        # with this device; say whether an activity's origin is a read-only feed.
-        self.on_change: ChangeHook = lambda before, after: None
-        self.stamp: Callable[[dict[str, Any]], dict[str, Any]] = lambda doc: doc
-        self.read_only: Callable[[str], bool] = lambda origin: False
-        # Set by the services: the recurrence ids other tables use for an activity
-        # (signups, door counts), and how to rename them when a series moves.
-        self.keys_in_use: Callable[[str], set[str]] = lambda activity_id: set()
-        self.on_moved: Callable[[str, dict[str, str]], None] = lambda activity_id, moves: None
+        self.book = book
+        self.on_change = on_change
+        self.read_only = read_only
+        self.keys_in_use = keys_in_use
+        self.on_moved = on_moved
 
     def _check_writable(self, current: Activity) -> None:
         if self.read_only(current.source):
             raise ReadOnly(current.id)
 
     def _current(self, activity_id: str) -> Activity:
-        doc = self.store.get(ACTIVITIES, activity_id)
+        doc = self.book.get(activity_id)
         if doc is None:
             raise Gone(activity_id)
         return Activity.from_doc(doc)
@@ -88,18 +101,12 @@ class Editor:
         problems = activity.problems()
         if problems:
             raise ValueError("; ".join(problems))
-        after = self.stamp(activity.to_doc())
-        self.store.put(ACTIVITIES, after)
-        self.on_change(before.to_doc() if before else None, after)
-        self.audit.record(
-            who.id,
-            "changed" if before else "created",
-            ACTIVITIES,
-            activity.id,
-            before.to_doc() if before else None,
-            after,
+        before_doc = before.to_doc() if before else None
+        after = self.book.save(
+            activity.to_doc(), before_doc, actor=who.id, actor_name=who.display_name
         )
-        return activity
+        self.on_change(before_doc, after)
+        return Activity.from_doc(after)
 
     def save(self, who: Account, activity: Activity, expected_version: int | None) -> Activity:
         """Create (`expected_version` None) or replace an activity."""
@@ -108,7 +115,7 @@ class Editor:
             raise NotAllowed(activity.id)
         with self.store.lock():
             if expected_version is None:
-                if self.store.get(ACTIVITIES, activity.id) is not None:
+                if self.book.get(activity.id) is not None:
                     raise Conflict(self._current(activity.id))
                 return self._write(who, activity, None)
             current = self._current(activity.id)
@@ -178,9 +185,8 @@ class Editor:
             self._check_writable(current)
             if current.version != expected_version:
                 raise Conflict(current)
-            self.store.delete(ACTIVITIES, activity_id)
+            self.book.delete(activity_id, current.to_doc(), actor=who.id)
             self.on_change(current.to_doc(), None)
-            self.audit.record(who.id, "deleted", ACTIVITIES, activity_id, current.to_doc(), None)
 
     def add_place(self, who: Account, name: str, address: str = "", room: str = "") -> Place:
         place = Place(slug_id("place", name), name, address, room)

@@ -26,6 +26,7 @@ from kiosk.activities.model import Activity
 from kiosk.activities.recurrence import Occurrence
 from kiosk.board import agenda
 from kiosk.board.sharing import detail_url, next_open
+from kiosk.languages import BY_CODE, SOURCE_LANGUAGE, SPOKEN_NAMES, Language, normalise, pick_text
 from kiosk.volunteers.poster_layout import (
     FOOT,
     GAP,
@@ -42,15 +43,7 @@ from kiosk.volunteers.poster_layout import (
 )
 from kiosk.web import qr
 from kiosk.web.formatting import cost, day_name, long_date, time_range
-from kiosk.web.i18n import (
-    BY_CODE,
-    SOURCE_LANGUAGE,
-    SPOKEN_NAMES,
-    Language,
-    current_language,
-    normalise,
-    pick_text,
-)
+from kiosk.web.i18n import current_language
 from kiosk.web.labels import AUDIENCE_LABELS
 from kiosk.web.public_url import absolute
 

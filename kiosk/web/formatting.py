@@ -14,7 +14,8 @@ from flask import Flask
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from kiosk.web.i18n import BY_CODE, SOURCE_LANGUAGE, SPOKEN_NAMES, current_language, pick_text
+from kiosk.languages import BY_CODE, SOURCE_LANGUAGE, SPOKEN_NAMES, pick_text
+from kiosk.web.i18n import current_language
 from kiosk.web.labels import AUDIENCE_LABELS, STATUS_LABELS
 
 

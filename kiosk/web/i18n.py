@@ -1,76 +1,24 @@
-"""Languages of the interface: which exist, how one is chosen, how text and dates are shown.
+"""The interface's language for a request, wired into flask-babel.
 
-Owns the list of UI languages (each named in its own script, with its writing direction),
-the locale choice for a request (`?lang=` → cookie → browser's Accept-Language → default),
-and helpers that pick an activity's text in the viewer's language with a Swedish fallback.
-Dari uses the code `fa_AF`: Babel/CLDR has no `prs` locale.
+Owns the locale choice for a request (`?lang=` → cookie → browser's Accept-Language → the
+meeting place's default), the cookie that remembers it, and the template context
+(`languages`, `language`). The languages themselves are the plain table `kiosk.languages`;
+the meeting place's default comes from the function `init_app` is given (no import of the
+services: they are built above this module).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
 
-from babel import Locale
 from flask import Flask, current_app, g, request
 from flask_babel import Babel
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import dump_cookie
 
+from kiosk.languages import BY_CODE, LANGUAGES, SOURCE_LANGUAGE, Language, normalise
+
 LANG_COOKIE = "lang"
-
-
-@dataclass(frozen=True)
-class Language:
-    code: str  # Babel locale code
-    native_name: str  # the language's name in its own script
-
-    @property
-    def direction(self) -> str:
-        return _direction(self.code)
-
-
-# Order of the language bar: Swedish first, then the languages of the support groups.
-LANGUAGES: tuple[Language, ...] = (
-    Language("sv", "Svenska"),
-    Language("en", "English"),
-    Language("ar", "العربية"),
-    Language("fa_AF", "دری"),
-    Language("so", "Soomaali"),
-    Language("ti", "ትግርኛ"),
-)
-BY_CODE: dict[str, Language] = {lang.code: lang for lang in LANGUAGES}
-SOURCE_LANGUAGE = "sv"
-
-# Names of spoken languages an activity may list (beyond the UI languages).
-SPOKEN_NAMES: dict[str, str] = {
-    **{lang.code: lang.native_name for lang in LANGUAGES},
-    "fa": "فارسی",
-    "ps": "پښتو",
-    "ku": "Kurdî",
-    "uk": "Українська",
-}
-
-
-@cache
-def _direction(code: str) -> str:
-    return Locale.parse(code).text_direction
-
-
-def normalise(code: str | None) -> str | None:
-    """Map `ar`, `AR`, `fa-AF`, `prs`, `sv-SE` … to a UI language code, or None."""
-    if not code:
-        return None
-    text = code.strip().replace("-", "_")
-    lowered = text.lower()
-    if lowered in {"prs", "fa_af"}:
-        return "fa_AF"
-    for lang in LANGUAGES:
-        if lowered == lang.code.lower():
-            return lang.code
-    base = lowered.split("_", 1)[0]
-    return base if base in BY_CODE and base != "fa" else None
 
 
 def choose_locale(
@@ -110,11 +58,13 @@ def select_locale() -> str:
     )
 
 
+DEFAULT_LOCALE_OF = "motesplats.default_locale"
+
+
 def default_locale() -> str:
     """The meeting place's default language (admin setting, else DEFAULT_LOCALE)."""
-    from kiosk.services import default_locale_of
-
-    return default_locale_of(current_app._get_current_object())  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app.extensions[DEFAULT_LOCALE_OF](app)
 
 
 def current_language() -> Language:
@@ -125,17 +75,9 @@ def current_language() -> Language:
     return g.language
 
 
-def pick_text(texts: Mapping[str, str], lang: str) -> tuple[str, bool]:
-    """The text in `lang`, else Swedish, else any; and whether it fell back."""
-    if texts.get(lang, "").strip():
-        return texts[lang], False
-    for fallback in (SOURCE_LANGUAGE, "en", *texts):
-        if texts.get(fallback, "").strip():
-            return texts[fallback], True
-    return "", False
-
-
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, default_locale_of: Callable[[Flask], str]) -> None:
+    """Languages for `app`; `default_locale_of(app)` says the meeting place's default."""
+    app.extensions[DEFAULT_LOCALE_OF] = default_locale_of
     Babel(
         app,
         locale_selector=select_locale,

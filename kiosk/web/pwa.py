@@ -40,7 +40,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from kiosk import services
-from kiosk.web.i18n import BY_CODE, LANGUAGES, current_language
+from kiosk.languages import BY_CODE, LANGUAGES
+from kiosk.web.i18n import current_language
 
 bp = Blueprint("pwa", __name__)
 

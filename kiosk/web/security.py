@@ -1,31 +1,22 @@
 """HTTP hardening shared by every page: secret key, cookie flags, body limit, headers.
 
 Owns the app-wide security settings. The secret key is created once per data folder
-(random, mode 0600) so sessions survive restarts. Pages load nothing from other hosts, so
-the Content-Security-Policy allows only this server.
+(random, mode 0600; `kiosk.store.opening.secret_key`) so sessions survive restarts. Pages
+load nothing from other hosts, so the Content-Security-Policy allows only this server.
 """
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from flask import Flask, Response
 
-from kiosk.store.durable import atomic_write
+from kiosk.store.opening import secret_key
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-
-
-def secret_key(data_dir: Path) -> str:
-    path = data_dir / "secret_key"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, secrets.token_hex(32).encode(), mode=0o600)
-    return path.read_text().strip()
 
 
 def init_app(app: Flask) -> None:

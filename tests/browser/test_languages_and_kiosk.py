@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from kiosk.web.i18n import LANGUAGES
+from kiosk.languages import LANGUAGES
 from tests.conftest import REPO, free_port, start_server, stop_server, wait_for_http
 
 pytestmark = [pytest.mark.browser, pytest.mark.today]

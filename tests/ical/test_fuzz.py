@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk import services
-from sync.ics import IcsError, read_calendar
+from kiosk.ical.common import IcsError
+from kiosk.ical.read import read_calendar
 from tests.admin_helpers import login
 
 pytestmark = pytest.mark.torture

@@ -13,13 +13,9 @@ from icalendar import Calendar
 from kiosk import services
 from kiosk.activities.model import Activity, Override, SignupSettings, recurrence_id
 from kiosk.activities.recurrence import expand
-from sync.ics import (
-    IcsError,
-    activities_from_ics,
-    activity_to_events,
-    calendar_bytes,
-    read_calendar,
-)
+from kiosk.ical.common import IcsError
+from kiosk.ical.read import activities_from_ics, read_calendar
+from kiosk.ical.write import activity_to_events, calendar_bytes
 from tests.conftest import STOCKHOLM
 
 # Tuesdays 16:30-19:00 from 2 March 2027; summer time starts on Sunday 28 March 2027.

@@ -2,8 +2,8 @@
 
 Those packages carry calendars from the wild (Google, Outlook, Thunderbird, Apple, khal,
 holiday feeds, fuzzing finds, RFC examples). A feed must either import or be refused with
-`IcsError`; any other exception is a crash of `sync.ics`. Known crashes are xfail (with
-the exception) until `sync/ics.py` handles them. The per-file counts go to
+`IcsError`; any other exception is a crash of `kiosk.ical.read`. Known crashes are xfail (with
+the exception) until `kiosk/ical/read.py` handles them. The per-file counts go to
 `bench/results/real_world_ics.json` and a short summary is printed at the end of the run.
 """
 
@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from sync.ics import IcsError, IcsImport, read_calendar
+from kiosk.ical.common import IcsError
+from kiosk.ical.read import IcsImport, read_calendar
 from tests.conftest import REPO
 
 pytestmark = [  # what the libraries say about odd files is not our concern here
@@ -36,8 +37,8 @@ RESULTS_FILE = REPO / "bench" / "results" / "real_world_ics.json"
 MIN_IMPORTED_SHARE = 0.75  # 148 of 166 (89 %) with icalendar 7.3.2, r-i-e 3.8.2
 
 # Files on which read_calendar raises something other than IcsError (a bug in
-# sync/ics.py, to be fixed there): file -> (exception type, what goes wrong).
-# Files that crashed sync.ics once (a VEVENT with two DTSTART lines: icalendar returns a
+# kiosk/ical/read.py, to be fixed there): file -> (exception type, what goes wrong).
+# Files that crashed the reader once (a VEVENT with two DTSTART lines: icalendar returns a
 # list). Fixed by keeping the first; none are known now, and any new one fails the suite.
 KNOWN_CRASHES: dict[str, tuple[type[BaseException], str]] = {}
 

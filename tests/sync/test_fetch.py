@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.ical.common import IcsError
+from kiosk.ical.read import read_calendar
 from sync import fetch as fetch_module
 from sync.fetch import USER_AGENT, Fetched, FetchError, fetch
-from sync.ics import IcsError, read_calendar
 
 ICS = (
     "BEGIN:VCALENDAR\r\n"

@@ -14,8 +14,8 @@ from icalendar import Calendar
 from kiosk import services
 from kiosk.activities.model import Activity, Override
 from kiosk.activities.recurrence import expand
+from kiosk.ical.read import read_calendar
 from kiosk.volunteers.accounts import Account
-from sync.ics import read_calendar
 from tests.conftest import FIXED_NOW, STOCKHOLM
 from tests.radicale_server import Radicale
 

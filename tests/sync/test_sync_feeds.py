@@ -150,9 +150,9 @@ def test_imported_activities_cannot_be_edited_here(app: Flask, central: str) -> 
 def test_a_bad_feed_keeps_the_last_good_data_and_says_so(
     app: Flask, central: str, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sync.remote
+    import sync.ics_feed
 
-    monkeypatch.setattr(sync.remote, "TOTAL_TIMEOUT", 3.0)  # "never": cut off after 3 s
+    monkeypatch.setattr(sync.ics_feed, "TOTAL_TIMEOUT", 3.0)  # "never": cut off after 3 s
     engine = services.get_for(app).sync
     engine.sources.add("Kommunen", "ics", central)
     engine.run_once()

@@ -77,7 +77,7 @@ def test_clean_install_then_update_and_a_refused_update(tmp_path: Path) -> None:
         "\n\nSCHEMA_VERSION = 3\n\n\ndef _broken(tables: Tables) -> Tables:\n"
         "    raise ValueError('a step that fails')\n\n\nMIGRATIONS[3] = _broken\n"
     )
-    publish(publisher, "kiosk/migrations.py", broken_step, "A version whose migration fails")
+    publish(publisher, "kiosk/store/migrations.py", broken_step, "A version whose migration fails")
     refused = run("bash", "install.sh", "--update", cwd=work)
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "Going back to the old version; nothing was changed." in refused.stdout

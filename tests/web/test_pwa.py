@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kiosk import services
+from kiosk.languages import LANGUAGES
 from kiosk.signups.book import TABLE
-from kiosk.web.i18n import LANGUAGES
 from kiosk.web.pwa import deployment_version
 from tests.conftest import REPO, Clock
 from tests.signups.test_signup_views import PHONE_IP, SWIM

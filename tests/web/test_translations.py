@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from kiosk.web.i18n import LANGUAGES, SOURCE_LANGUAGE
+from kiosk.languages import LANGUAGES, SOURCE_LANGUAGE
 from tests.conftest import REPO
 
 CATALOGUES = REPO / "kiosk" / "translations"

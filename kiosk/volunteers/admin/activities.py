@@ -14,12 +14,12 @@ from kiosk.activities import clash
 from kiosk.activities.model import AUDIENCES, Activity, Override, plain_digits
 from kiosk.activities.recurrence import expand
 from kiosk.board import agenda
+from kiosk.languages import LANGUAGES, SPOKEN_NAMES
 from kiosk.volunteers import activity_form, auth
 from kiosk.volunteers.accounts import Account
 from kiosk.volunteers.admin import bp
 from kiosk.volunteers.audit import changed_fields
 from kiosk.volunteers.editing import Conflict, Gone, NotAllowed
-from kiosk.web.i18n import LANGUAGES, SPOKEN_NAMES
 
 
 def _editable(account: Account) -> list[Activity]:

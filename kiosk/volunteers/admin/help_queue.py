@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 
 from kiosk import services
 from kiosk.help.views import ERRAND_LABELS
+from kiosk.languages import BY_CODE
 from kiosk.volunteers.admin import bp
 from kiosk.volunteers.auth import admin_required, current_account
-from kiosk.web.i18n import BY_CODE
 
 
 @bp.app_template_global()

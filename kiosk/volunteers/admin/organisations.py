@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 
 from kiosk import services
 from kiosk.activities.model import Organiser
+from kiosk.languages import LANGUAGES
 from kiosk.signups.views import PHONE_PATTERN
 from kiosk.volunteers.admin import bp
 from kiosk.volunteers.auth import current_account, login_required
 from kiosk.volunteers.editing import NotAllowed
-from kiosk.web.i18n import LANGUAGES
 
 TEXT_MAX = 600
 

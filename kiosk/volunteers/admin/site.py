@@ -22,11 +22,11 @@ from flask import (
 from flask_babel import gettext as _
 
 from kiosk import services
+from kiosk.languages import BY_CODE, LANGUAGES
 from kiosk.store import StoreError
 from kiosk.store.durable import atomic_write
 from kiosk.volunteers import auth
 from kiosk.volunteers.admin import bp
-from kiosk.web.i18n import BY_CODE, LANGUAGES
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 LOGO_MAX_BYTES = 512 * 1024

@@ -1,14 +1,23 @@
-"""The admin's sync page: calendars to sync with, their status, the outbox, conflicts."""
+"""The admin's sync page: calendars to sync with, their status, the outbox, conflicts.
+
+The kinds of calendar offered are `sync.KINDS`; each shows its class's `label`, translated
+by the template (`_(label)`)."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from kiosk import services
 from kiosk.volunteers import auth
 from kiosk.volunteers.admin import bp
 from kiosk.volunteers.audit import changed_fields
+from sync import KINDS, kind_class
+
+# The kinds' labels that have a translation, named here so that `pybabel extract` finds
+# them (sync/ never imports Flask-Babel); "CalDAV" is the same in every language.
+KIND_LABELS = (_l("ICS-länk (bara läsa)"),)
 
 
 @bp.get("/sync")
@@ -27,6 +36,7 @@ def sync():  # type: ignore[no-untyped-def]
         outbox_count=engine.outbox.count(),
         conflicts=conflicts,
         device=engine.device,
+        kinds=[(kind, kind_class(kind).label) for kind in KINDS],
     )
 
 
@@ -91,7 +101,7 @@ def settle(conflict_id: str):  # type: ignore[no-untyped-def]
     conflict = engine.ledger.get_conflict(conflict_id)
     if choice not in ("local", "central") or conflict is None:
         abort(400)
-    engine.settle(conflict_id, choice)
+    engine.settle(conflict_id, choice, me.id)
     services.get().audit.record(
         me.id,
         f"settled ({choice})",

@@ -1,0 +1,152 @@
+"""The one owner of the table `activities`: every write of an activity goes through here.
+
+A volunteer's edit (`kiosk.volunteers.editing`), a change imported from a central calendar
+(`sync.engine`) and the demo week (`kiosk.activities.demo`) all write through
+`ActivityBook`, which stamps each written document with its next version, who wrote it and
+on which device (Morango's idea: a change carries its origin and a counter), and writes the
+audit line with the document before and after. Imported changes are audited as coming from
+the calendar they came from (`calendar:<source>`), the demo week as `demo`. Callers hold the
+store's lock around a read-check-write (`store.lock()`); the book never decides whether a
+write is allowed - that is the editor's and the sync rules' job.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Protocol
+
+from kiosk.activities.model import utc_iso
+from kiosk.store import Store
+
+TABLE = "activities"
+Doc = dict[str, Any]
+
+
+class AuditSink(Protocol):
+    """What the book needs of an audit log (`kiosk.volunteers.audit.AuditLog` is one)."""
+
+    def record(
+        self, who: str, action: str, kind: str, target: str, before: Doc | None, after: Doc | None
+    ) -> None: ...
+
+    def record_many(
+        self, entries: list[tuple[str, str, str, str, Doc | None, Doc | None]]
+    ) -> None: ...
+
+
+def calendar_actor(origin: str) -> str:
+    """Who an imported change is audited as: the calendar it came from."""
+    return f"calendar:{origin.removeprefix('sync:')}"
+
+
+class ActivityBook:
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditSink,
+        clock: Callable[[], datetime],
+        *,
+        stamp: Callable[[Doc], Doc] = lambda doc: doc,
+    ) -> None:
+        """`stamp(doc)` marks a change made here with this device and its next counter."""
+        self.store = store
+        self.audit = audit
+        self.clock = clock
+        self.stamp = stamp
+        self._batch = threading.local()
+
+    # ---- reading ----
+    def get(self, activity_id: str) -> Doc | None:
+        return self.store.get(TABLE, activity_id)
+
+    def all(self) -> list[Doc]:
+        return self.store.all(TABLE)
+
+    # ---- writing ----
+    def save(
+        self,
+        doc: Doc,
+        before: Doc | None,
+        *,
+        actor: str,
+        actor_name: str,
+        origin: str | None = None,
+    ) -> Doc:
+        """Write `doc` as the version after `before` (None: a new activity); return it stamped.
+
+        `origin` None: a change made on this board (now, by `actor_name`, on this device).
+        Else the source it was imported from: it keeps its own times, and carries the
+        source as the device that changed it."""
+        version = int(before.get("version", 0)) + 1 if before else 1
+        if origin is None:
+            written = self.stamp(
+                {
+                    **doc,
+                    "version": version,
+                    "updated_at": utc_iso(self.clock()),
+                    "updated_by": actor_name,
+                }
+            )
+        else:
+            written = {
+                **doc,
+                "version": version,
+                "updated_by": actor_name,
+                "changed_on": origin,
+                "change_counter": version,
+            }
+        self.store.put(TABLE, written)
+        self._audit(actor, "changed" if before else "created", written["id"], before, written)
+        return written
+
+    def settle(self, chosen: Doc, current: Doc | None, *, actor: str) -> Doc:
+        """Make a conflict's chosen version the current one (its stamps are kept)."""
+        version = int((current or chosen).get("version", 0)) + 1
+        written = {**chosen, "version": version}
+        self.store.put(TABLE, written)
+        self._audit(actor, "settled", written["id"], current, written)
+        return written
+
+    def delete(self, activity_id: str, before: Doc, *, actor: str) -> None:
+        self.store.delete(TABLE, activity_id)
+        self._audit(actor, "deleted", activity_id, before, None)
+
+    def load_many(self, docs: list[Doc], *, actor: str) -> None:
+        """Write many new or refreshed activities at once (the demo week): one journal write.
+        Seed data, not a change made on this device: no device stamp."""
+        now = utc_iso(self.clock())
+        stamped = []
+        for doc in docs:
+            before = self.get(doc["id"])
+            version = int(before.get("version", 0)) + 1 if before else 1
+            stamped.append({**doc, "version": version, "updated_at": now})
+        self.store.put_many(TABLE, stamped)
+        self.audit.record_many(
+            [(actor, "loaded", TABLE, d["id"], None, d) for d in stamped] if stamped else []
+        )
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Audit lines of the writes inside go to the log together (one fsync for a pull)."""
+        if getattr(self._batch, "entries", None) is not None:
+            yield  # nested: the outer batch writes them
+            return
+        self._batch.entries = []
+        try:
+            yield
+        finally:
+            entries, self._batch.entries = self._batch.entries, None
+            if entries:
+                self.audit.record_many(entries)
+
+    def _audit(
+        self, actor: str, action: str, target: str, before: Doc | None, after: Doc | None
+    ) -> None:
+        entries = getattr(self._batch, "entries", None)
+        if entries is not None:
+            entries.append((actor, action, TABLE, target, before, after))
+        else:
+            self.audit.record(actor, action, TABLE, target, before, after)
