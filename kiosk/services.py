@@ -111,7 +111,7 @@ def build(
     )
     sync = SyncEngine(store, data_dir, clock, book=activities)
     secret = settings.get("SECRET_KEY") or secret_key(data_dir)
-    signups = SignupBook(store, clock, secret.encode())
+    signups = SignupBook(store, clock, secret.encode(), capacity_of=activities.capacity)
     door_counts = DoorCounts(store)
     editor = Editor(
         store,

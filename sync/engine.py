@@ -263,7 +263,10 @@ class SyncEngine:
         self, source: Source, doc: dict[str, Any], local: dict[str, Any] | None
     ) -> dict[str, Any]:
         return self.book.save(
-            doc, local, actor=calendar_actor(source.origin), actor_name=source.name,
+            doc,
+            local,
+            actor=calendar_actor(source.origin),
+            actor_name=source.name,
             origin=source.origin,
         )
 

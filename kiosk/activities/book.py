@@ -37,6 +37,13 @@ class AuditSink(Protocol):
     ) -> None: ...
 
 
+def capacity_of(store: Store, activity_id: str) -> int | None:
+    """How many people an activity takes (None: no limit, or no such activity)."""
+    doc = store.get(TABLE, activity_id) or {}
+    capacity = (doc.get("signup") or {}).get("capacity")
+    return int(capacity) if capacity is not None else None
+
+
 def calendar_actor(origin: str) -> str:
     """Who an imported change is audited as: the calendar it came from."""
     return f"calendar:{origin.removeprefix('sync:')}"
@@ -61,6 +68,9 @@ class ActivityBook:
     # ---- reading ----
     def get(self, activity_id: str) -> Doc | None:
         return self.store.get(TABLE, activity_id)
+
+    def capacity(self, activity_id: str) -> int | None:
+        return capacity_of(self.store, activity_id)
 
     def all(self) -> list[Doc]:
         return self.store.all(TABLE)

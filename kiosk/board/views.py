@@ -68,9 +68,7 @@ def index():  # type: ignore[no-untyped-def]
             svc.zone,
             7,
             chosen,
-            lambda occ: svc.signups.counts(
-                occ.activity.id, occ.recurrence_id, occ.activity.signup.capacity
-            ),
+            lambda occ: svc.signups.counts(occ.activity.id, occ.recurrence_id),
         ),
         hours_today=agenda.opening_hours_today(snap.site, now.date()),
         chosen=chosen,

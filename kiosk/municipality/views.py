@@ -37,7 +37,7 @@ def _report(first: date, last: date) -> reports.Report:
     svc = services.get()
     return reports.participation(
         svc.catalogue.snapshot(),
-        svc.store.all("signups"),
+        svc.signups.attendance_figures(),
         svc.door_counts.all(),
         first,
         last,

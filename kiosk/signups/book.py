@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from kiosk.activities.book import capacity_of as activity_capacity
 from kiosk.activities.model import parse_recurrence_id, parse_utc, utc_iso
 from kiosk.activities.recurrence import Occurrence
 from kiosk.store import Store
@@ -116,10 +117,20 @@ class SignupBook:
     """All signups, with an in-memory index by occurrence. The only writer of `signups`."""
 
     def __init__(
-        self, store: Store, clock: Callable[[], datetime], link_key: bytes | None = None
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        link_key: bytes | None = None,
+        *,
+        capacity_of: Callable[[str], int | None] | None = None,
     ) -> None:
+        """`capacity_of(activity_id)`: how many people the activity takes (default: read from
+        the activities' owner, `kiosk.activities.book`)."""
         self.store = store
         self.clock = clock
+        self.capacity_of = capacity_of or (
+            lambda activity_id: activity_capacity(store, activity_id)
+        )
         self._link_key = link_key or secrets.token_bytes(32)
         self._by_key: dict[str, str] = {}  # hashed idempotency key -> signup id
         # In memory, so that counting places never reads documents: signup ids per
@@ -176,7 +187,9 @@ class SignupBook:
             ids = self._by_occurrence.get(f"{activity_id}/{rid}", [])
             return [Signup.from_doc(self._doc(i)) for i in ids]
 
-    def counts(self, activity_id: str, rid: str, capacity: int | None) -> Counts:
+    def counts(self, activity_id: str, rid: str) -> Counts:
+        """Places taken and waiting on one occurrence, against the activity's capacity."""
+        capacity = self.capacity_of(activity_id)
         with self.store.lock():
             states = [self._state[i] for i in self._by_occurrence.get(f"{activity_id}/{rid}", [])]
         confirmed = sum(people for status, people in states if status == "confirmed")
@@ -227,7 +240,7 @@ class SignupBook:
                 raise SignupError("closed")
             if occurrence.end.astimezone(UTC) <= now.astimezone(UTC):
                 raise SignupError("past")
-            counts = self.counts(activity.id, occurrence.recurrence_id, activity.signup.capacity)
+            counts = self.counts(activity.id, occurrence.recurrence_id)
             fits = counts.places_left is None or (
                 counts.waitlisted_parties == 0 and adults + children <= counts.places_left
             )
@@ -261,12 +274,11 @@ class SignupBook:
             raise SignupError("bad_token")
         return Signup.from_doc(doc)
 
-    def cancel(
-        self, signup_id: str, secret: str, capacity: int | None
-    ) -> tuple[Signup, list[Signup]]:
+    def cancel(self, signup_id: str, secret: str) -> tuple[Signup, list[Signup]]:
         """Cancel through the private link; returns it and the parties promoted from waiting."""
         with self.store.lock():
             signup = self.find(signup_id, secret)
+            capacity = self.capacity_of(signup.activity_id)
             if signup.status == "cancelled":
                 raise SignupError("already_cancelled")
             now = utc_iso(self.clock())
@@ -292,6 +304,12 @@ class SignupBook:
             for s in changed:
                 self._state[s.id] = (s.status, s.people)
         return signup, promoted
+
+    def attendance_figures(self) -> list[dict[str, Any]]:
+        """Every signup's counts for the reports: occurrence, status, people, attended - no
+        names, no phones."""
+        kept = ("activity_id", "recurrence_id", "status", "adults", "children", "attended")
+        return [{k: doc.get(k) for k in kept} for doc in self.store.all(TABLE)]
 
     def recurrence_ids(self, activity_id: str) -> set[str]:
         """The occurrences of an activity that have signups."""

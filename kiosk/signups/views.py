@@ -211,7 +211,7 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
         status = 429 if limited else 400
         if _sent_by_script():
             return _answer(None, problems, status, retry=limited)
-    counts = svc.signups.counts(activity.id, rid, activity.signup.capacity)
+    counts = svc.signups.counts(activity.id, rid)
     snap = svc.catalogue.snapshot()
     return render_template(
         "signups/form.html",
@@ -272,10 +272,8 @@ def cancel(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
     signup, error = _mine_or_error(signup_id, secret)
     if error:
         return error
-    activity = services.get().catalogue.snapshot().activities.get(signup.activity_id)
-    capacity = activity.signup.capacity if activity else None
     try:
-        services.get().signups.cancel(signup_id, secret, capacity)
+        services.get().signups.cancel(signup_id, secret)
     except SignupError:
         return render_template("error.html", message=_("Den här anmälan är redan avbokad.")), 409
     return redirect(

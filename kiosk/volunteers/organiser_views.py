@@ -61,9 +61,7 @@ def index():  # type: ignore[no-untyped-def]
     rows = []
     for occ in agenda.occurrences_between(snap, now - timedelta(days=7), now + timedelta(days=21)):
         if organiser_access.may_see(occ.activity.organiser_id):
-            counts = svc.signups.counts(
-                occ.activity.id, occ.recurrence_id, occ.activity.signup.capacity
-            )
+            counts = svc.signups.counts(occ.activity.id, occ.recurrence_id)
             rows.append((occ, counts))
     return render_template("volunteers/organiser/index.html", rows=rows)
 
@@ -112,7 +110,7 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
                 code=303,
             )
     signups = svc.signups.signups_for(activity_id, rid)
-    counts = svc.signups.counts(activity_id, rid, occ.activity.signup.capacity)
+    counts = svc.signups.counts(activity_id, rid)
     response = Response(
         render_template(
             "volunteers/organiser/occurrence.html",

@@ -34,7 +34,7 @@ def known(app: Flask) -> None:
     a, _ = svc.signups.add(nov, name="Amina", adults=2, children=1, phone=None, language="ar")
     svc.signups.add(nov, name="Berhane", adults=1, children=0, phone=None, language="ti")
     c, secret = svc.signups.add(nov, name="Cawo", adults=1, children=0, phone=None, language="so")
-    svc.signups.cancel(c.id, secret, 20)
+    svc.signups.cancel(c.id, secret)
     d, _ = svc.signups.add(dec, name="Dunya", adults=1, children=2, phone=None, language="fa_AF")
     svc.signups.mark_attended(a.id, True)
     svc.signups.mark_attended(d.id, True)

@@ -29,15 +29,23 @@ def swimming(capacity: int | None = 3, **fields: object) -> Activity:
     )  # type: ignore[arg-type]
 
 
+_STORES: list = []  # the store of the running test: `first` puts its activity there
+
+
 @pytest.fixture
 def book(tmp_path: Path):  # type: ignore[no-untyped-def]
     clock = [NOW]
     store = open_store(tmp_path)
+    _STORES.append(store)
     yield SignupBook(store, lambda: clock[0]), clock, store
+    _STORES.remove(store)
     store.close()
 
 
 def first(activity: Activity):  # type: ignore[no-untyped-def]
+    """The activity's first occurrence; the activity is stored (the book reads its capacity)."""
+    if _STORES:
+        _STORES[-1].put("activities", activity.to_doc())
     return expand(activity, NOW, NOW + timedelta(days=7))[0]
 
 
@@ -52,13 +60,13 @@ def test_places_then_waitlist_then_promotion_in_order(book) -> None:  # type: ig
     b, _ = add(signups, occ, "Berhane", adults=2)  # does not fit: 2 > 1 left
     c, _ = add(signups, occ, "Cali")  # would fit, but nobody jumps the queue
     assert [a.status, b.status, c.status] == ["confirmed", "waitlisted", "waitlisted"]
-    counts = signups.counts(occ.activity.id, occ.recurrence_id, 3)
+    counts = signups.counts(occ.activity.id, occ.recurrence_id)
     assert counts.places_left == 1 and counts.full and counts.waitlisted_people == 3
 
-    cancelled, promoted = signups.cancel(a.id, secret_a, 3)
+    cancelled, promoted = signups.cancel(a.id, secret_a)
     assert cancelled.status == "cancelled"
     assert [p.name for p in promoted] == ["Berhane", "Cali"]  # 2 + 1 = 3 places
-    counts = signups.counts(occ.activity.id, occ.recurrence_id, 3)
+    counts = signups.counts(occ.activity.id, occ.recurrence_id)
     assert counts.confirmed_people == 3 and counts.waitlisted_parties == 0
 
 
@@ -69,7 +77,7 @@ def test_promotion_stops_at_the_first_party_that_does_not_fit(book) -> None:  # 
     add(signups, occ, "B")
     big, _ = add(signups, occ, "Big family", adults=2, children=2)
     small, _ = add(signups, occ, "Small")
-    _, promoted = signups.cancel(a.id, secret, 2)
+    _, promoted = signups.cancel(a.id, secret)
     assert promoted == []  # the family waits first and needs 4 places
     assert {s.name: s.status for s in signups.signups_for(occ.activity.id, occ.recurrence_id)} == {
         "A": "cancelled",
@@ -85,14 +93,14 @@ def test_wrong_and_reused_tokens_change_nothing(book) -> None:  # type: ignore[n
     a, secret = add(signups, occ, "A")
     version = store.version
     with pytest.raises(SignupError, match="bad_token"):
-        signups.cancel(a.id, secret + "x", 3)
+        signups.cancel(a.id, secret + "x")
     with pytest.raises(SignupError, match="bad_token"):
-        signups.cancel("0" * 32, secret, 3)
+        signups.cancel("0" * 32, secret)
     assert store.version == version
-    signups.cancel(a.id, secret, 3)
+    signups.cancel(a.id, secret)
     version = store.version
     with pytest.raises(SignupError, match="already_cancelled"):
-        signups.cancel(a.id, secret, 3)
+        signups.cancel(a.id, secret)
     assert store.version == version
 
 
@@ -142,7 +150,9 @@ def test_purge_erases_names_and_phones_and_keeps_counts(book) -> None:  # type: 
 def test_index_is_rebuilt_from_the_store(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     book = SignupBook(store, lambda: NOW)
-    occ = first(swimming(capacity=1))
+    activity = swimming(capacity=1)
+    store.put("activities", activity.to_doc())
+    occ = first(activity)
     add(book, occ, "A")
     add(book, occ, "B")
     store.close()
