@@ -26,6 +26,7 @@ Promises every implementation keeps:
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 Document = dict[str, Any]
+IMPLEMENTATION = "kiosk.store.journal"
 
 
 class StoreError(Exception):
@@ -129,7 +131,9 @@ class Store(ABC):
 
 
 def open_store(data_dir: str | Path, **options: Any) -> Store:
-    """Open (creating if needed) the store in `data_dir`. Options go to the implementation."""
-    from kiosk.store.journal import JournalStore
+    """Open (creating if needed) the store in `data_dir`. Options go to the implementation.
 
-    return JournalStore(Path(data_dir), **options)
+    The implementation is loaded by name, as Radicale loads its storage: the contract here
+    never imports it, so the two cannot import each other."""
+    implementation = importlib.import_module(IMPLEMENTATION)
+    return implementation.JournalStore(Path(data_dir), **options)

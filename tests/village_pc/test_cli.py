@@ -140,3 +140,45 @@ def test_create_admin_asks_twice_and_refuses_weak_or_duplicate(tmp_path: Path) -
         assert locked.exit_code != 0 and "Stop the server first" in locked.output
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["create-admin", "--username", "anna"],
+        ["demo"],
+        ["backup"],
+        ["sync"],
+        ["migrate"],
+    ],
+)
+def test_every_command_leaves_a_folder_at_the_current_schema(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """A folder set up by any command records its schema version, so `serve` never migrates
+    it again (create-admin used to leave none)."""
+    from click.testing import CliRunner
+
+    from kiosk.store import migrations, open_store
+    from kiosk.village_pc.cli import main
+
+    data = str(tmp_path / "data")
+    result = CliRunner().invoke(
+        main, [*command, "--data-dir", data], input="long enough pw\nlong enough pw\n"
+    )
+    assert result.exit_code == 0, result.output
+    asked: list[int] = []
+
+    def migrate(tables: dict) -> dict | None:
+        asked.append(migrations.stored_version(tables))
+        return migrations.migrate(tables)
+
+    store = open_store(data, migrate=migrate)
+    try:
+        assert store.get(migrations.META_TABLE, migrations.SCHEMA_ID) == {
+            "id": migrations.SCHEMA_ID,
+            "version": migrations.SCHEMA_VERSION,
+        }
+        assert asked == [migrations.SCHEMA_VERSION]  # nothing left to migrate
+    finally:
+        store.close()

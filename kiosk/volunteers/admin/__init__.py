@@ -16,12 +16,9 @@ occurrences, delete, week view by place), `people` (invitations, accounts), `sit
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-from kiosk.volunteers.admin import (  # noqa: E402,F401
+from kiosk.volunteers.admin import (  # noqa: F401 (each module adds its views to `bp`)
     activities,
+    blueprint,
     help_queue,
     organisations,
     people,
@@ -30,3 +27,5 @@ from kiosk.volunteers.admin import (  # noqa: E402,F401
     site,
     sync_page,
 )
+
+bp = blueprint.bp

@@ -17,7 +17,7 @@ from kiosk.board import agenda
 from kiosk.languages import LANGUAGES, SPOKEN_NAMES
 from kiosk.volunteers import activity_form, auth
 from kiosk.volunteers.accounts import Account
-from kiosk.volunteers.admin import bp
+from kiosk.volunteers.admin.blueprint import bp
 from kiosk.volunteers.audit import changed_fields
 from kiosk.volunteers.editing import Conflict, Gone, NotAllowed
 

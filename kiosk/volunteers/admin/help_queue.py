@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from kiosk import services
 from kiosk.help.views import ERRAND_LABELS
 from kiosk.languages import BY_CODE
-from kiosk.volunteers.admin import bp
+from kiosk.volunteers.admin.blueprint import bp
 from kiosk.volunteers.auth import admin_required, current_account
 
 

@@ -11,7 +11,7 @@ from kiosk import services
 from kiosk.activities.model import Organiser
 from kiosk.languages import LANGUAGES
 from kiosk.signups.views import PHONE_PATTERN
-from kiosk.volunteers.admin import bp
+from kiosk.volunteers.admin.blueprint import bp
 from kiosk.volunteers.auth import current_account, login_required
 from kiosk.volunteers.editing import NotAllowed
 

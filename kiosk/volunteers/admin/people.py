@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from kiosk import services
 from kiosk.volunteers import auth
 from kiosk.volunteers.accounts import ROLES, AccountError
-from kiosk.volunteers.admin import bp
+from kiosk.volunteers.admin.blueprint import bp
 from kiosk.web import qr
 from kiosk.web.public_url import absolute
 

@@ -13,7 +13,7 @@ from kiosk import services
 from kiosk.activities.model import Activity, parse_utc
 from kiosk.activities.recurrence import Occurrence
 from kiosk.board import agenda
-from kiosk.volunteers.admin import bp
+from kiosk.volunteers.admin.blueprint import bp
 from kiosk.volunteers.audit import changed_fields
 from kiosk.web.formatting import hhmm, long_date
 from kiosk.web.labels import AUDIENCE_LABELS

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from kiosk import services
 from kiosk.volunteers import auth
 from kiosk.volunteers.accounts import AccountError
-from kiosk.volunteers.admin import bp
+from kiosk.volunteers.admin.blueprint import bp
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -26,7 +26,7 @@ from kiosk.languages import BY_CODE, LANGUAGES
 from kiosk.store import StoreError
 from kiosk.store.durable import atomic_write
 from kiosk.volunteers import auth
-from kiosk.volunteers.admin import bp
+from kiosk.volunteers.admin.blueprint import bp
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 LOGO_MAX_BYTES = 512 * 1024

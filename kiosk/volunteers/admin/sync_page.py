@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from kiosk import services
 from kiosk.volunteers import auth
-from kiosk.volunteers.admin import bp
+from kiosk.volunteers.admin.blueprint import bp
 from kiosk.volunteers.audit import changed_fields
 from sync import KINDS, kind_class
 
