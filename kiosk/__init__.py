@@ -1,7 +1,9 @@
 """Mötesplats: the Flask application factory, and nothing else of weight.
 
-`create_app(config)` resolves the settings table (`kiosk.config`), opens the store, wires
-languages and formatting, and registers one blueprint per area.
+`create_app(config)` resolves the settings table (`kiosk.config`), has the composition root
+(`kiosk.services`) build and install the services, wires languages and formatting, and
+registers the blueprints of each area (board, signups, help, volunteers, municipality, api,
+and the shared web plumbing).
 """
 
 from __future__ import annotations

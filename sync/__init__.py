@@ -11,7 +11,7 @@ Each concern its own module, Radicale-style:
 * `fetch`    — bounded HTTP for ICS feeds (size, time, redirects; conditional requests).
 * `ics_feed`, `caldav_collection` — one module per kind of remote calendar (see below).
 * `engine`   — one cycle per source: pull first, then push (as Kolibri's Morango does);
-  the background loop and `motesplats sync`.
+  run in the background by `kiosk.jobs` and once by `motesplats sync`.
 iCalendar reading and writing is not sync's: it lives in `kiosk.ical`.
 Nothing here blocks a web request: the engine runs in its own thread with short timeouts.
 

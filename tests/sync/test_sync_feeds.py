@@ -133,6 +133,24 @@ def test_feed_is_imported_read_only_and_unchanged_feed_costs_one_request(
     (removed,) = engine.run_once()
     assert removed.deleted == 1 and "Julmarknad" not in titles(app)
 
+    # Every imported change went through the activity book: versioned, stamped with the
+    # calendar it came from, and in the audit log as the calendar's, not a volunteer's.
+    svc = services.get_for(app)
+    kept = svc.store.get("activities", "k-0@kommunen.example")
+    assert kept["version"] == 2 and kept["changed_on"] == source.origin
+    assert kept["updated_by"] == "Kommunen"
+    history = svc.audit.entries(target="k-0@kommunen.example")
+    assert [(e["who"], e["action"]) for e in reversed(history)] == [
+        (f"calendar:{source.id}", "created"),
+        (f"calendar:{source.id}", "changed"),
+    ]
+    (deleted,) = svc.audit.entries(target="k-1@kommunen.example", limit=1)
+    assert (deleted["who"], deleted["action"], deleted["after"]) == (
+        f"calendar:{source.id}",
+        "deleted",
+        None,
+    )
+
 
 def test_imported_activities_cannot_be_edited_here(app: Flask, central: str) -> None:
     engine = services.get_for(app).sync
