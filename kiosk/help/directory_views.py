@@ -39,7 +39,7 @@ def index():  # type: ignore[no-untyped-def]
     entries = sorted(snap.organisers.values(), key=lambda o: o.name.casefold())
     coming = _coming()
     return render_template(
-        "directory/index.html",
+        "help/directory/index.html",
         entries=entries,
         coming={o.id: coming.get(o.id, []) for o in entries},
     )
@@ -51,5 +51,5 @@ def detail(organiser_id: str):  # type: ignore[no-untyped-def]
     if organiser is None:
         abort(404)
     return render_template(
-        "directory/detail.html", organiser=organiser, coming=_coming().get(organiser_id, [])
+        "help/directory/detail.html", organiser=organiser, coming=_coming().get(organiser_id, [])
     )
