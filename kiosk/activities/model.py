@@ -9,7 +9,8 @@ zone the activity was planned in (`tz`, default Europe/Stockholm). A series foll
 local wall-clock time of `start`, so a 16:30 session stays 16:30 across daylight-saving
 changes. An occurrence is named by its *recurrence id*, the UTC instant it was originally
 planned for (`20261124T153000Z`, iCalendar's RECURRENCE-ID). `exdates` removes occurrences
-outright (EXDATE); `overrides` changes single occurrences (moved, cancelled, with a note).
+outright (EXDATE); `rdates` adds occurrences outside the rule (RDATE, same naming);
+`overrides` changes single occurrences (moved, cancelled, with a note).
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ class Activity:
     description: Texts = field(default_factory=dict)
     rrule: str | None = None
     exdates: list[str] = field(default_factory=list)
+    rdates: list[str] = field(default_factory=list)
     overrides: dict[str, Override] = field(default_factory=dict)
     place_id: str | None = None
     organiser_id: str | None = None
@@ -173,7 +175,7 @@ class Activity:
                 rrulestr(self.rrule, dtstart=self.start.astimezone(ZoneInfo(self.tz)))
             except (ValueError, KeyError, TypeError) as exc:
                 found.append(f"rrule: {exc}")
-        for key in [*self.exdates, *self.overrides]:
+        for key in [*self.exdates, *self.rdates, *self.overrides]:
             try:
                 parse_recurrence_id(key)
             except ValueError:
@@ -198,6 +200,7 @@ class Activity:
             tz=doc.get("tz", DEFAULT_TZ),
             rrule=doc.get("rrule") or None,
             exdates=list(doc.get("exdates") or []),
+            rdates=list(doc.get("rdates") or []),
             overrides={k: Override.from_doc(v) for k, v in (doc.get("overrides") or {}).items()},
             place_id=doc.get("place_id"),
             organiser_id=doc.get("organiser_id"),
@@ -226,6 +229,7 @@ class Activity:
             "tz": self.tz,
             "rrule": self.rrule,
             "exdates": self.exdates,
+            "rdates": self.rdates,
             "overrides": {k: v.to_doc() for k, v in self.overrides.items()},
             "place_id": self.place_id,
             "organiser_id": self.organiser_id,

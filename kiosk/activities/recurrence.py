@@ -5,17 +5,58 @@ overrides) into the concrete occurrences that overlap a time window. Series are 
 the wall clock of the activity's time zone, so a weekly 16:30 stays 16:30 across the
 daylight-saving changes; a wall time that does not exist (02:30 on the spring-forward night)
 resolves with the offset in force before the gap, as RFC 5545 prescribes.
+
+Every expansion is bounded, whatever is stored (an imported `FREQ=MINUTELY` series from
+2000 once made one board week take 90 s): the board, the API, the feeds' callers, the
+signup pages and the clash check all expand through `expand`, which
+
+* starts the rule's iteration just before the window, not at DTSTART: DTSTART moves forward
+  by whole periods (INTERVAL x FREQ, on the wall clock), which keeps every occurrence from
+  one full period before the window on exactly as the rule gives it. Not for COUNT (it
+  counts from DTSTART): such a rule is followed from DTSTART for at most `MAX_SCAN`
+  occurrences;
+* yields at most `MAX_OCCURRENCES` occurrences of one activity in one window, and at most
+  `SUB_DAILY_MAX` for a rule that repeats within the day (FREQ=HOURLY, MINUTELY, SECONDLY);
+  a rule cut short is logged once;
+* answers "none" at once for a rule whose dates can never match (BYMONTH=2;BYMONTHDAY=30),
+  which dateutil would otherwise search for until the year 9999.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import YEARLY, rrule, rrulestr
 
 from kiosk.activities.model import Activity, Texts, parse_recurrence_id, recurrence_id
+
+log = logging.getLogger(__name__)
+
+# The most occurrences one activity has in one window. The longest window anyone asks for
+# is the API's 366 days: a series that meets twice every day of the year (732) fits.
+MAX_OCCURRENCES = 1000
+# The same for a rule that repeats within the day (FREQ=HOURLY, MINUTELY or SECONDLY): no
+# meeting place meets more often than that in the board's week, and a wrong import then
+# shows as a run of cards a volunteer can delete, instead of stalling the board.
+SUB_DAILY_MAX = 200
+SUB_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+# A rule with COUNT cannot start near the window (COUNT counts from DTSTART): it is followed
+# from DTSTART for at most this many occurrences (about 0.1 s), later ones are not shown.
+MAX_SCAN = 50_000
+# Between an instant and its wall time lies at most a daylight-saving step; the moved
+# DTSTART keeps this much (and one whole period) before the window.
+WALL_MARGIN = timedelta(hours=3)
+DAY = timedelta(days=1)
+_FIXED_STEPS = {
+    "WEEKLY": timedelta(weeks=1),
+    "DAILY": timedelta(days=1),
+    "HOURLY": timedelta(hours=1),
+    "MINUTELY": timedelta(minutes=1),
+    "SECONDLY": timedelta(seconds=1),
+}
 
 
 @dataclass(frozen=True)
@@ -46,8 +87,168 @@ def _rule(rule_text: str, dtstart: datetime) -> rrule:
     return rrulestr(rule_text, dtstart=dtstart)  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=4096)
+def _parts(rule_text: str) -> dict[str, str]:
+    """The rule's parts by name (`{"FREQ": "WEEKLY", "BYDAY": "TU"}`), upper-cased."""
+    text = rule_text.strip().upper().removeprefix("RRULE:")
+    return dict(part.split("=", 1) for part in text.split(";") if "=" in part)
+
+
+def _interval(parts: dict[str, str]) -> int:
+    try:
+        return max(1, int(parts.get("INTERVAL") or 1))
+    except ValueError:
+        return 1
+
+
+def limit_of(rule_text: str | None) -> int:
+    """How many occurrences of a series with this rule one window shows at most."""
+    if rule_text and _parts(rule_text).get("FREQ") in SUB_DAILY:
+        return SUB_DAILY_MAX
+    return MAX_OCCURRENCES
+
+
+def _months_later(first: datetime, months: int) -> datetime | None:
+    total = first.month - 1 + months
+    try:
+        return first.replace(year=first.year + total // 12, month=total % 12 + 1)
+    except ValueError:  # the 31st in a shorter month, year 10000
+        return None
+
+
+def _later_start(freq: str, interval: int, first: datetime, target: datetime) -> datetime | None:
+    """The latest wall time `first` + k whole periods (k >= 1) that lies at least one whole
+    period before `target`, or None when there is none (or the calendar has no such day)."""
+    step = _FIXED_STEPS.get(freq)
+    if step is not None:
+        periods = (target - first) // (step * interval) - 1
+        return first + step * interval * periods if periods >= 1 else None
+    if freq == "MONTHLY":
+        months = (target.year - first.year) * 12 + target.month - first.month
+        last = months // interval - 1
+    elif freq == "YEARLY":
+        last = (target.year - first.year) // interval - 1
+        interval *= 12
+    else:
+        return None
+    for periods in range(last, max(last - 48, 0), -1):  # the 31st or 29 February: earlier
+        moved = _months_later(first, periods * interval)
+        if moved is not None:
+            return moved
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _moved_rule(rule_text: str, dtstart: datetime, new_start: datetime) -> rrule:
+    return _rule(rule_text, dtstart).replace(dtstart=new_start)
+
+
+def _rule_near(rule_text: str, dtstart: datetime, low: datetime) -> rrule:
+    """The series' rule, its DTSTART moved forward by whole periods to just before `low`
+    where that changes nothing from there on (no COUNT): every part DTSTART fills in (the
+    weekday, the day of the month, the time of day) keeps its value, and the first period,
+    which dateutil may cut at DTSTART, ends before `low`."""
+    rule = _rule(rule_text, dtstart)
+    parts = _parts(rule_text)
+    if not isinstance(rule, rrule) or "COUNT" in parts:
+        return rule
+    zone = dtstart.tzinfo
+    target = low.astimezone(zone).replace(tzinfo=None) - WALL_MARGIN
+    new_start = _later_start(
+        parts.get("FREQ", ""), _interval(parts), dtstart.replace(tzinfo=None), target
+    )
+    if new_start is None:
+        return rule
+    return _moved_rule(rule_text, dtstart, new_start.replace(tzinfo=zone))
+
+
+@lru_cache(maxsize=4096)
+def _never_matches(rule_text: str, dtstart: datetime) -> bool:
+    """Whether no date can ever match the rule (BYMONTH=2;BYMONTHDAY=30).
+
+    Dates repeat every 400 years, weekdays included. So the rule's date parts are tried as a
+    yearly rule on the last 400 years dateutil knows, where its search ends by year 9999."""
+    rule = _rule(rule_text, dtstart)
+    if not isinstance(rule, rrule):
+        return False
+    parts = _parts(rule_text)
+    freq = parts.get("FREQ")
+    given: dict[str, object] = {}
+    if not {"BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY", "BYEASTER"} & parts.keys():
+        # The parts dateutil fills in from DTSTART, as the rule has them.
+        if freq == "YEARLY":
+            given = {"bymonthday": dtstart.day}
+            if "BYMONTH" not in parts:
+                given["bymonth"] = dtstart.month
+        elif freq == "MONTHLY":
+            given = {"bymonthday": dtstart.day}
+        elif freq == "WEEKLY":
+            given = {"byweekday": dtstart.weekday()}
+    if freq == "MONTHLY" and "BYMONTH" not in parts:
+        given["bymonth"] = tuple(range(1, 13))  # so that "5MO" means in a month, not a year
+    try:
+        probe = rule.replace(
+            freq=YEARLY,
+            interval=1,
+            count=None,
+            until=None,
+            bysetpos=None,
+            byhour=None,
+            byminute=None,
+            bysecond=None,
+            dtstart=datetime(datetime.max.year - 400, 1, 1),
+            **given,
+        )
+        return next(iter(probe), None) is None
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def _cut_short(activity_id: str, rule_text: str, why: str) -> None:
+    if (activity_id, rule_text) not in _warned:
+        _warned.add((activity_id, rule_text))
+        log.warning("series %s (%s): %s", activity_id, rule_text, why)
+
+
+def planned_starts(
+    activity: Activity, low: datetime, high: datetime, limit: int | None = None
+) -> list[datetime]:
+    """The series' planned starts from `low` to `high` (both included), in the activity's
+    zone, before EXDATEs and overrides; at most `limit` (default: `limit_of` the rule)."""
+    if not activity.rrule:
+        return []
+    rule_text = activity.rrule
+    dtstart = activity.start.astimezone(activity.zone)
+    if _never_matches(rule_text, dtstart):
+        return []
+    limit = limit_of(rule_text) if limit is None else limit
+    found: list[datetime] = []
+    for scanned, moment in enumerate(_rule_near(rule_text, dtstart, low), 1):
+        if moment > high:  # the comparisons of dateutil's between(inc=True)
+            break
+        if moment >= low:
+            found.append(moment)
+            if len(found) >= limit:
+                if moment < high:
+                    _cut_short(activity.id, rule_text, f"only {limit} occurrences a window")
+                break
+        elif scanned >= MAX_SCAN:
+            _cut_short(activity.id, rule_text, f"followed for {MAX_SCAN} occurrences only")
+            break
+    return found
+
+
+def occurs_at(activity: Activity, moment: datetime) -> bool:
+    """Whether the series' rule has an occurrence planned at `moment`."""
+    return bool(planned_starts(activity, moment, moment, 1))
+
+
 def expand(activity: Activity, window_start: datetime, window_end: datetime) -> list[Occurrence]:
-    """Occurrences of `activity` that overlap [window_start, window_end), sorted by start."""
+    """Occurrences of `activity` that overlap [window_start, window_end), sorted by start;
+    at most `limit_of` its rule (see the module's docstring)."""
     zone = activity.zone
     first_start = activity.start.astimezone(zone)
     duration = activity.end.astimezone(zone).replace(tzinfo=None) - first_start.replace(
@@ -55,11 +256,16 @@ def expand(activity: Activity, window_start: datetime, window_end: datetime) -> 
     )  # wall-clock length, so 16:30-19:00 stays 2h30 on a DST day
 
     if activity.rrule:
-        rule = _rule(activity.rrule, first_start)
-        planned = list(rule.between(window_start - duration, window_end, inc=True))
-        for key in activity.overrides:  # moved into the window from outside it
-            original = parse_recurrence_id(key).astimezone(zone)
-            if original not in planned and rule.between(original, original, inc=True):
+        planned = planned_starts(activity, window_start - duration, window_end)
+        for key, override in activity.overrides.items():  # moved into the window from outside
+            try:
+                original = parse_recurrence_id(key).astimezone(zone)
+            except ValueError:
+                continue
+            start = override.start or original  # roughly (a day either side): checked below
+            end = override.end or start + duration
+            near = start < window_end + DAY and end > window_start - DAY
+            if near and original not in planned and occurs_at(activity, original):
                 planned.append(original)
     else:
         planned = [first_start]
@@ -129,9 +335,6 @@ def moved_keys(before: Activity, after: Activity, keys: set[str]) -> dict[str, s
         candidates[key] = _normalise((local + step).replace(tzinfo=after.zone))
     if not candidates:
         return {}
-    rule = _rule(after.rrule, after.start.astimezone(after.zone))
     return {
-        key: recurrence_id(moment)
-        for key, moment in candidates.items()
-        if rule.between(moment, moment, inc=True)
+        key: recurrence_id(moment) for key, moment in candidates.items() if occurs_at(after, moment)
     }

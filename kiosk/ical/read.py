@@ -17,7 +17,8 @@ calendar's X-WR-TIMEZONE if it names an IANA zone, otherwise in Europe/Stockholm
 moved onto that zone's wall clock, the way X-WR-TIMEZONE readers do.
 
 Unreadable data raises `IcsError` with a message in English that says what is wrong.
-Known limits: RDATE and a second RRULE are ignored (with a warning); RANGE=THISANDFUTURE
+Known limits: a second RRULE is ignored (with a warning); an RDATE period keeps the event's
+length; RANGE=THISANDFUTURE
 changes only the occurrence it names; a master whose DTEND crosses a daylight-saving change
 keeps its wall-clock length in every occurrence (our model), where RFC 5545 readers keep
 its exact length.
@@ -133,11 +134,20 @@ class _Reader:
         return IcsError(f"event {self.uid!r}: {message}")
 
     def check(self, event: Event) -> None:
+        """Broken properties: without a start the event cannot be placed (skipped); a broken
+        end, length or repeat rule is left out with a warning, the rest is imported."""
         for name, error in event.errors:
-            if name == "RRULE":
-                raise self.fail(f"bad repeat rule (RRULE) {str(event.get('RRULE'))!r}: {error}")
-            if name in TIME_PROPERTIES:
+            if name == "DTSTART" or name == "RECURRENCE-ID":
                 raise self.fail(f"unreadable {name}: {error}")
+            if name in ("DTEND", "DURATION"):
+                self.warn(f"unreadable end ({name}: {error}): given the usual length")
+                event.pop(name, None)
+            elif name == "RRULE":
+                self.warn(f"unreadable repeat rule (RRULE: {error}): only its first date is kept")
+                event.pop(name, None)
+            elif name in ("EXDATE", "RDATE"):
+                self.warn(f"unreadable {name} ({error}): left out")
+                event.pop(name, None)
 
     def instant(self, value: Any, zone: ZoneInfo, wall: time | None = None) -> datetime:
         """A DATE or DATE-TIME value as an aware datetime (floating: in `zone`)."""
@@ -156,9 +166,14 @@ class _Reader:
         if not isinstance(value, datetime):
             return self.instant(value, self.zone), self.zone, True
         if value.tzinfo is None:
+            tzid = prop.params.get("TZID")
+            if tzid:
+                self.warn(f"unknown time zone {tzid!r}: its times are read in {self.zone.key}")
             return value.replace(tzinfo=self.zone), self.zone, False
         key = getattr(value.tzinfo, "key", None)
-        if key and (ours or key != "UTC"):
+        if key is None and value.tzinfo is UTC:
+            key = "UTC"
+        if key:
             try:
                 zone = ZoneInfo(key)
             except (ZoneInfoNotFoundError, ValueError):
@@ -192,8 +207,6 @@ class _Reader:
             return None
         if len(rules) > 1:
             self.warn("only the first of several RRULEs is kept")
-        if event.get("RDATE") is not None:
-            self.warn("extra dates (RDATE) are not supported and were left out")
         rule = rules[0]
         if not isinstance(rule, vRecur):
             raise self.fail(f"bad repeat rule (RRULE) {str(rule)!r}")
@@ -206,13 +219,18 @@ class _Reader:
         try:
             rrulestr(text, dtstart=start.astimezone(zone))
         except (ValueError, KeyError, TypeError) as exc:
-            raise self.fail(f"bad repeat rule (RRULE) {text!r}: {exc}") from exc
+            self.warn(
+                f"unreadable repeat rule (RRULE {text!r}: {exc}): only its first date is kept"
+            )
+            return None
         return text
 
     def until(self, value: Any, zone: ZoneInfo) -> datetime:
         """UNTIL in UTC, as dateutil needs with an aware start (a DATE includes its day)."""
         if isinstance(value, datetime):
             if value.tzinfo is None:
+                if zone.key != self.zone.key:  # RFC 5545: UTC with a zoned start
+                    self.warn(f"the repeat rule's end (UNTIL) has no zone: read in {zone.key}")
                 value = value.replace(tzinfo=zone)
             return value.astimezone(UTC)
         if isinstance(value, date):
@@ -223,7 +241,11 @@ class _Reader:
         found = []
         for prop in _all(event, name):
             for value in getattr(prop, "dts", [prop]):
-                found.append(self.instant(value.dt, zone, wall))
+                moment = value.dt
+                if isinstance(moment, tuple):  # a PERIOD (RDATE;VALUE=PERIOD): its start
+                    moment = moment[0]
+                    self.warn(f"{name} with a period: the series' length is used")
+                found.append(self.instant(moment, zone, wall))
         return found
 
 
@@ -237,7 +259,10 @@ def _sequence(event: Event) -> int:
 def _stamp(event: Event) -> datetime | None:
     for name in ("LAST-MODIFIED", "DTSTAMP"):
         prop = event.get(name)
-        value = getattr(prop, "dt", None)
+        try:
+            value = getattr(prop, "dt", None)
+        except Exception:  # noqa: BLE001 - a broken DTSTAMP is not worth the event
+            continue
         if isinstance(value, datetime):
             return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return None
@@ -245,8 +270,13 @@ def _stamp(event: Event) -> datetime | None:
 
 def _stable_uid(event: Event) -> str:
     """A UID for an event without one: a hash of what identifies it (start, title, place)."""
-    parts = [event.get(name) for name in ("DTSTART", "SUMMARY", "LOCATION", "RRULE")]
-    raw = "\n".join(p.to_ical().decode("utf-8", "replace") if p is not None else "" for p in parts)
+    parts = []
+    for name in ("DTSTART", "SUMMARY", "LOCATION", "RRULE"):
+        for prop in _all(event, name):  # a property repeated (seen in the wild) is a list
+            to_ical = getattr(prop, "to_ical", None)
+            parts.append(to_ical().decode("utf-8", "replace") if to_ical else str(prop))
+        parts.append("")
+    raw = "\n".join(parts)
     return f"{hashlib.sha256(raw.encode()).hexdigest()[:24]}@ics-import"
 
 
@@ -356,6 +386,10 @@ def _read_group(uid: str, master: Event, overrides: list[Event], reader: _Reader
         tz=zone.key,
         rrule=reader.rrule(master, start, zone),
         exdates=[recurrence_id(d) for d in reader.dates(master, "EXDATE", zone, wall)],
+        rdates=sorted(
+            {recurrence_id(d) for d in reader.dates(master, "RDATE", zone, wall)}
+            - {recurrence_id(start)}
+        ),
         audiences=_audiences(master, ours),
         version=max(1, _sequence(master)),
         **fields,
@@ -378,26 +412,188 @@ def _read_group(uid: str, master: Event, overrides: list[Event], reader: _Reader
     return activity
 
 
-def _decode(data: bytes | str) -> str:
+_FOLD = re.compile(rb"\r?\n[ \t]")
+_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _decode(data: bytes | str, warnings: list[str]) -> str:
+    """The text of an iCalendar file.
+
+    Folded lines are unfolded as bytes first (RFC 5545 3.1: a fold may split a UTF-8
+    character, and readers must join it). UTF-8 is what RFC 5545 says; a stray invalid byte
+    is replaced where it is (U+FFFD), with a warning, and never costs the rest of the text.
+    Only a file with no UTF-8 multi-byte character at all and invalid bytes (an old
+    Windows export) is read as cp1252."""
     if isinstance(data, str):
         return data.lstrip("\ufeff")
+    raw = _FOLD.sub(b"", data)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:  # RFC 5545 says UTF-8; old Windows exports are not
-        return data.decode("cp1252", errors="replace")
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if not _MULTIBYTE.search(raw):
+        warnings.append("the calendar is not in UTF-8: read as Windows-1252")
+        return raw.decode("cp1252", errors="replace").lstrip("\ufeff")
+    text = raw.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    warnings.append(f"{bad} invalid byte(s) replaced by \ufffd where they were")
+    return text
 
 
-def _calendars(text: str) -> list[Calendar]:
+def _parse(text: str) -> list[Calendar]:
+    try:
+        return list(Calendar.from_ical(text, multiple=True))
+    except Exception as exc:  # noqa: BLE001 - the parser meets hostile text: any failure
+        # means "not readable" (seen: ValueError, KeyError, IndexError, TypeError, and an
+        # AttributeError for an END:VTIMEZONE without its BEGIN, found by tests/test_fuzz.py)
+        raise IcsError(f"not readable as iCalendar: {exc}") from exc
+
+
+_BEGIN = re.compile(r"^BEGIN:([A-Z-]+)\s*$", re.IGNORECASE)
+_END = re.compile(r"^END:([A-Z-]+)\s*$", re.IGNORECASE)
+# What an event cannot do without; any other property that breaks the parser is dropped.
+ESSENTIAL = frozenset(
+    {
+        "BEGIN",
+        "END",
+        "UID",
+        "DTSTART",
+        "DTEND",
+        "DURATION",
+        "RRULE",
+        "RDATE",
+        "EXDATE",
+        "RECURRENCE-ID",
+        "SUMMARY",
+    }
+)
+
+
+def _blocks(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """The calendar's top-level components as (name, lines); text outside them is dropped."""
+    found: list[tuple[str, list[str]]] = []
+    depth, name, current = 0, "", []
+    for line in lines:
+        begin, end = _BEGIN.match(line), _END.match(line)
+        if begin and begin.group(1).upper() == "VCALENDAR" and depth == 0:
+            continue
+        if end and end.group(1).upper() == "VCALENDAR" and depth == 0:
+            continue
+        if begin:
+            if depth == 0:
+                name, current = begin.group(1).upper(), []
+            depth += 1
+        if depth > 0:
+            current.append(line)
+        if end and depth > 0:
+            depth -= 1
+            if depth == 0:
+                found.append((name, current))
+    return found
+
+
+def _without_subcomponents(block: list[str]) -> list[str]:
+    kept, depth = [], 0
+    for line in block:
+        if _BEGIN.match(line):
+            depth += 1
+            if depth > 1:
+                continue
+        if _END.match(line):
+            depth -= 1
+            if depth > 0:
+                continue
+        if depth <= 1:
+            kept.append(line)
+    return kept
+
+
+def _one(header: list[str], block: list[str], zones: list[list[str]]) -> Calendar | None:
+    text = "\r\n".join(
+        ["BEGIN:VCALENDAR", *header, *[ln for z in zones for ln in z], *block, "END:VCALENDAR"]
+    )
+    try:
+        found = [c for c in Calendar.from_ical(text, multiple=True) if isinstance(c, Calendar)]
+    except Exception:  # noqa: BLE001 - see _parse
+        return None
+    return found[0] if found else None
+
+
+def _salvage(text: str, warnings: list[str]) -> list[Calendar]:
+    """Per-component isolation when the whole file does not parse: every VTIMEZONE and
+    VEVENT is parsed on its own; a broken time zone is left out, a broken event is tried
+    again without its alarms and then without the properties that are not essential; what
+    still cannot be read is skipped with a warning. The rest of the calendar arrives."""
+    lines = text.splitlines()
+    header = [
+        ln for ln in lines[:50] if ln.upper().startswith(("X-WR-TIMEZONE", "VERSION", "PRODID"))
+    ][:3]
+    blocks = _blocks(lines)
+    zones = []
+    for name, block in blocks:
+        if name == "VTIMEZONE":
+            if _one(header, block, [block]) is not None:
+                zones.append(block)
+            else:
+                tzid = next((ln[5:] for ln in block if ln.upper().startswith("TZID")), "?")
+                warnings.append(f"an unreadable time zone ({tzid.strip()}) was left out")
+    calendar = Calendar()
+    for ln in header:
+        if ln.upper().startswith("X-WR-TIMEZONE:"):
+            calendar.add("X-WR-TIMEZONE", ln.split(":", 1)[1])
+    events = [block for name, block in blocks if name == "VEVENT"]
+    for found in _parse_events(header, events, zones, warnings):
+        for event in found.walk("VEVENT"):
+            calendar.add_component(event)
+    for zone_calendar in [_one(header, [], zones)]:
+        for zone in zone_calendar.walk("VTIMEZONE") if zone_calendar else []:
+            calendar.add_component(zone)
+    return [calendar]
+
+
+def _parse_events(
+    header: list[str], events: list[list[str]], zones: list[list[str]], warnings: list[str]
+) -> list[Calendar]:
+    """Parse events together where they can be, halving around the broken ones (a few
+    broken events in thousands cost a few dozen parses, not thousands)."""
+    if not events:
+        return []
+    together = _one(header, [ln for block in events for ln in block], zones)
+    if together is not None:
+        return [together]
+    if len(events) > 1:
+        half = len(events) // 2
+        return _parse_events(header, events[:half], zones, warnings) + _parse_events(
+            header, events[half:], zones, warnings
+        )
+    block = events[0]
+    summary = next((ln.split(":", 1)[-1] for ln in block if ln.upper().startswith("SUMMARY")), "")
+    label = summary.strip() or "an event"
+    bare = _without_subcomponents(block)
+    found = _one(header, bare, zones)
+    if found is not None:
+        warnings.append(f"{label}: an unreadable alarm (VALARM) was left out")
+        return [found]
+    essential = [ln for ln in bare if re.split(r"[;:]", ln, maxsplit=1)[0].upper() in ESSENTIAL]
+    found = _one(header, essential, zones)
+    if found is not None:
+        warnings.append(f"{label}: unreadable properties were left out")
+        return [found]
+    warnings.append(f"{label}: this event cannot be read and was skipped")
+    return []
+
+
+def _calendars(text: str, warnings: list[str]) -> list[Calendar]:
     if not text.strip():
         raise IcsError("empty data: an iCalendar file starts with BEGIN:VCALENDAR")
     if not text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
         raise IcsError("not iCalendar data: it does not start with BEGIN:VCALENDAR")
     try:
-        found = Calendar.from_ical(text, multiple=True)
-    except Exception as exc:  # noqa: BLE001 - the parser meets hostile text: any failure
-        # means "not readable" (seen: ValueError, KeyError, IndexError, TypeError, and an
-        # AttributeError for an END:VTIMEZONE without its BEGIN, found by tests/test_fuzz.py)
-        raise IcsError(f"not readable as iCalendar: {exc}") from exc
+        found = _parse(text)
+    except IcsError as whole:
+        found = _salvage(text, warnings)
+        if not any(c.walk("VEVENT") for c in found):
+            raise whole
     calendars = [c for c in found if isinstance(c, Calendar)]
     if not calendars:
         raise IcsError("not iCalendar data: no VCALENDAR found")
@@ -437,12 +633,12 @@ def read_calendar(data: bytes | str) -> IcsImport:
     END:VCALENDAR: a download that broke off must not look like a calendar that lost its
     later events), no events, or no event that could be read.
     """
-    text = _decode(data)
+    result = IcsImport()
+    text = _decode(data, result.warnings)
     starts = text.lstrip().upper().startswith("BEGIN:VCALENDAR")
     if starts and not text.rstrip().upper().endswith("END:VCALENDAR"):
         raise IcsError("the calendar is cut short: it does not end with END:VCALENDAR")
-    calendars = _calendars(text)
-    result = IcsImport()
+    calendars = _calendars(text, result.warnings)
     groups: dict[str, tuple[ZoneInfo, list[Event]]] = {}
     for calendar in calendars:
         zone = _fallback_zone(calendar)

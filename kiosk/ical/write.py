@@ -103,6 +103,8 @@ def _master(activity: Activity, place: Place | None, organiser: Organiser | None
         event.add("RRULE", vUnknown(activity.rrule))  # verbatim, not re-ordered
     if activity.exdates:
         event.add("EXDATE", [parse_recurrence_id(key).astimezone(zone) for key in activity.exdates])
+    for key in activity.rdates:  # one per line: some readers take only a list's first value
+        event.add("RDATE", parse_recurrence_id(key).astimezone(zone))
     if activity.description:
         _add_texts(event, "DESCRIPTION", X + "DESCRIPTION", activity.description)
     event.add("STATUS", _ical_status(activity.status))
