@@ -269,6 +269,16 @@ def expand(activity: Activity, window_start: datetime, window_end: datetime) -> 
                 planned.append(original)
     else:
         planned = [first_start]
+    # RFC 5545: DTSTART is always the first occurrence, even where the rule would not give
+    # it, and RDATE adds occurrences outside the rule (both bounded by the window).
+    extra = [first_start] if activity.rrule else []
+    extra += [
+        parse_recurrence_id(key).astimezone(zone) for key in activity.rdates[:MAX_OCCURRENCES]
+    ]
+    for moment in extra:
+        if moment not in planned and window_start - duration <= moment < window_end:
+            planned.append(moment)
+    planned.sort()
 
     excluded = set(activity.exdates)
     found: list[Occurrence] = []

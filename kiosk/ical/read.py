@@ -48,6 +48,7 @@ from kiosk.activities.model import (
     Override,
     SignupSettings,
     Texts,
+    parse_recurrence_id,
     recurrence_id,
 )
 from kiosk.ical.common import (
@@ -213,7 +214,11 @@ class _Reader:
         parts = []
         for name, values in rule.items():  # in the order written, so ours stay verbatim
             if name == "UNTIL":
-                values = [self.until(v, zone) for v in values]
+                given = event["DTSTART"].dt
+                zoned = isinstance(given, datetime) and given.tzinfo is not None
+                values = [
+                    self.until(v, zone, zoned, not isinstance(given, datetime)) for v in values
+                ]
             parts.append(vRecur({name: values}).to_ical().decode())
         text = ";".join(parts)
         try:
@@ -225,11 +230,20 @@ class _Reader:
             return None
         return text
 
-    def until(self, value: Any, zone: ZoneInfo) -> datetime:
-        """UNTIL in UTC, as dateutil needs with an aware start (a DATE includes its day)."""
+    def until(
+        self, value: Any, zone: ZoneInfo, zoned_start: bool = False, all_day: bool = False
+    ) -> datetime:
+        """UNTIL in UTC, as dateutil needs with an aware start (a DATE includes its day).
+
+        An all-day series whose UNTIL is the midnight that begins a day (Exchange writes the
+        end of the last day so) ends the day before: that day is not in the series."""
+        if isinstance(value, datetime) and all_day and value.tzinfo is not None:
+            local = value.astimezone(zone)
+            if local.time() == time(0):
+                return (local - timedelta(seconds=1)).astimezone(UTC)
         if isinstance(value, datetime):
             if value.tzinfo is None:
-                if zone.key != self.zone.key:  # RFC 5545: UTC with a zoned start
+                if zoned_start:  # RFC 5545 wants UTC here; readers differ: say which we chose
                     self.warn(f"the repeat rule's end (UNTIL) has no zone: read in {zone.key}")
                 value = value.replace(tzinfo=zone)
             return value.astimezone(UTC)
@@ -406,6 +420,16 @@ def _read_group(uid: str, master: Event, overrides: list[Event], reader: _Reader
     if chosen and not activity.rrule:
         reader.warn("changed occurrences of an event that does not repeat: kept as they are")
     activity.overrides = {key: override for key, (_, override) in chosen.items()}
+    if activity.rrule:
+        rule = rrulestr(activity.rrule, dtstart=start.astimezone(zone))
+        if _ends_before_it_begins(rule, start):
+            raise reader.fail("its repeat rule ends (UNTIL) before the event begins")
+        planned = {recurrence_id(start), *activity.rdates}
+        for key in activity.overrides:
+            original = parse_recurrence_id(key).astimezone(zone)
+            if key not in planned and not rule.between(original, original, inc=True):
+                reader.warn(f"a changed occurrence ({key}) is not one of the series' dates: added")
+                activity.rdates = sorted({*activity.rdates, key})
     problems = activity.problems()
     if problems:
         raise reader.fail("; ".join(problems))
@@ -414,6 +438,11 @@ def _read_group(uid: str, master: Event, overrides: list[Event], reader: _Reader
 
 _FOLD = re.compile(rb"\r?\n[ \t]")
 _MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _ends_before_it_begins(rule: Any, start: datetime) -> bool:
+    until = getattr(rule, "_until", None)
+    return until is not None and until < start
 
 
 def _decode(data: bytes | str, warnings: list[str]) -> str:
