@@ -94,12 +94,16 @@ class SignupSettings:
 
 @dataclass
 class Override:
-    """A change to one occurrence of a series: new times, a status, a note."""
+    """A change to one occurrence of a series: new times, a status, a note, and (as central
+    calendars write them) its own title, description or place text for that one date."""
 
     start: datetime | None = None
     end: datetime | None = None
     status: str = "changed"
     note: Texts = field(default_factory=dict)
+    title: Texts = field(default_factory=dict)
+    description: Texts = field(default_factory=dict)
+    location: str = ""
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Override:
@@ -108,6 +112,9 @@ class Override:
             parse_utc(doc["end"]) if doc.get("end") else None,
             doc.get("status", "changed"),
             dict(doc.get("note") or {}),
+            dict(doc.get("title") or {}),
+            dict(doc.get("description") or {}),
+            str(doc.get("location") or ""),
         )
 
     def to_doc(self) -> dict[str, Any]:
@@ -116,6 +123,10 @@ class Override:
             "end": utc_iso(self.end) if self.end else None,
             "status": self.status,
             "note": self.note,
+            # only when set: documents (and their sync hashes) stay as they were otherwise
+            **({"title": self.title} if self.title else {}),
+            **({"description": self.description} if self.description else {}),
+            **({"location": self.location} if self.location else {}),
         }
 
 

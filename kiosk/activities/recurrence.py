@@ -72,6 +72,25 @@ class Occurrence:
     moved: bool  # the start differs from the series' planned start
 
     @property
+    def title(self) -> Texts:
+        """The title of this date: its own (set by a central calendar), else the series'."""
+        override = self.activity.overrides.get(self.recurrence_id)
+        return override.title if override and override.title else self.activity.title
+
+    @property
+    def description(self) -> Texts:
+        override = self.activity.overrides.get(self.recurrence_id)
+        return (
+            override.description if override and override.description else self.activity.description
+        )
+
+    @property
+    def location(self) -> str:
+        """A place text for this date only (a central calendar's LOCATION), or ""."""
+        override = self.activity.overrides.get(self.recurrence_id)
+        return override.location if override else ""
+
+    @property
     def key(self) -> str:
         """Unique across the board: activity id plus recurrence id."""
         return f"{self.activity.id}/{self.recurrence_id}"

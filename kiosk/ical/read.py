@@ -7,7 +7,8 @@ adapted. Our own export (`kiosk.ical.write`, `X-MOTESPLATS-*` properties) reads 
 same activity. Calendars from elsewhere (no `X-MOTESPLATS-*` properties) import sensibly:
 SUMMARY is the Swedish title, LOCATION is added to the description, CATEGORIES that name an
 audience are kept, all-day events (DATE values) run 00:00-24:00 local time, a missing DTEND
-is taken from DURATION, else one day for all-day events and one hour otherwise, a missing
+is taken from DURATION, else one day for all-day events and one hour otherwise (with a
+warning: RFC 5545 gives it no length), a missing
 UID is replaced by a stable hash of the event.
 
 Times without a zone: a naive ("floating") DTSTART/DTEND/EXDATE/RECURRENCE-ID, a TZID that
@@ -194,8 +195,11 @@ class _Reader:
             if not isinstance(length, timedelta):
                 raise self.fail(f"unreadable DURATION {length!r}")
             end = wall_add(start, length)
-        else:
-            end = wall_add(start, timedelta(days=1) if all_day else timedelta(hours=1))
+        elif all_day:  # RFC 5545: a day
+            end = wall_add(start, timedelta(days=1))
+        else:  # RFC 5545: no length at all; the board needs one to show a time span
+            self.warn("no end time (DTEND): shown as one hour")
+            end = wall_add(start, timedelta(hours=1))
         if end <= start:
             length = timedelta(days=1) if all_day else timedelta(hours=1)
             self.warn(f"the end is not after the start: made it {length} long")
@@ -341,7 +345,7 @@ def _own_fields(event: Event, reader: _Reader) -> dict[str, Any]:
 
 
 def _read_override(
-    event: Event, reader: _Reader, activity: Activity, ours: bool
+    event: Event, reader: _Reader, activity: Activity, ours: bool, master_location: str | None
 ) -> tuple[str, Override]:
     reader.check(event)
     zone = activity.zone
@@ -361,11 +365,21 @@ def _read_override(
     if status not in STATUSES:
         cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
         status = "cancelled" if cancelled else "changed"
+    # An occurrence's own texts, where they differ from the series' (central staff rename
+    # one date: "Julfest" instead of "Språkcafé").
+    title = _texts(event, ["SUMMARY", X + "TITLE"], ours)
+    description = _texts(event, [X + "DESCRIPTION"] if ours else ["DESCRIPTION"], ours)
+    location = (_one_text(event, "LOCATION") or "").strip()
     return recurrence_id(original), Override(
         start=None if "DTSTART" in from_series else start,
         end=None if "DTEND" in from_series else end,
         status=status,
         note=_texts(event, ["COMMENT"], ours),
+        title=title if title and title != activity.title else {},
+        description=description
+        if description and description != activity.description and not ours
+        else {},
+        location=location if location != (master_location or "") else "",
     )
 
 
@@ -413,7 +427,9 @@ def _read_group(uid: str, master: Event, overrides: list[Event], reader: _Reader
         activity.updated_at = stamp
     chosen: dict[str, tuple[int, Override]] = {}
     for event in overrides:
-        key, override = _read_override(event, reader, activity, ours)
+        key, override = _read_override(
+            event, reader, activity, ours, (_one_text(master, "LOCATION") or "").strip()
+        )
         if key in chosen and chosen[key][0] > _sequence(event):
             continue
         chosen[key] = (_sequence(event), override)
@@ -684,11 +700,24 @@ def read_calendar(data: bytes | str) -> IcsImport:
     for uid, (zone, events) in groups.items():
         masters = [e for e in events if e.get("RECURRENCE-ID") is None]
         overrides = [e for e in events if e.get("RECURRENCE-ID") is not None]
-        if not masters:
-            result.skipped.append(
-                f"{uid}: {len(overrides)} changed occurrence(s) (RECURRENCE-ID) "
-                "without the event they belong to"
+        if not masters:  # only changed occurrences: each is an event of its own
+            reader = _Reader(uid, zone, result.warnings)
+            reader.warn(
+                f"{len(overrides)} changed occurrence(s) without the series they belong to: "
+                "imported as single events"
             )
+            for event in overrides:
+                rid = str(event["RECURRENCE-ID"].to_ical().decode())
+                event.pop("RECURRENCE-ID")
+                single = uid if len(overrides) == 1 else f"{uid}/{rid}"
+                try:
+                    result.activities.append(
+                        _read_group(single, event, [], _Reader(single, zone, result.warnings))
+                    )
+                except IcsError as exc:
+                    refused.append(str(exc))
+                except (OverflowError, ValueError, TypeError, AttributeError) as exc:
+                    refused.append(f"{single!r}: unreadable ({type(exc).__name__}: {exc})")
             continue
         reader = _Reader(uid, zone, result.warnings)
         if len(masters) > 1:

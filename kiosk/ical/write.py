@@ -138,6 +138,13 @@ def _override(
     event.add("RECURRENCE-ID", planned)
     event.add("DTSTART", start)
     event.add("DTEND", end)
+    if override.title:  # this date's own title replaces the series' SUMMARY
+        for name in ("SUMMARY", X + "TITLE"):
+            event.pop(name, None)
+        _add_texts(event, "SUMMARY", X + "TITLE", override.title)
+    if override.location:
+        event.pop("LOCATION", None)
+        event.add("LOCATION", override.location)
     note = override.note
     shown = [
         note.get(primary_language(note) or ""),

@@ -327,8 +327,12 @@ def local(activity: Activity) -> tuple[str, str]:
 def test_a_municipality_calendar_imports_sensibly() -> None:
     result = read_calendar(MUNICIPALITY)
     found = {a.id: a for a in result.activities}
-    assert [s.split(":")[0] for s in result.skipped] == ["borttagen-serie@gotene.se"]
-    assert "without the event they belong to" in result.skipped[0]
+    assert result.skipped == []
+    # A changed occurrence whose series is not in the calendar is still an event there
+    # (RFC 5545 readers show it): it arrives on its own, and the import says so.
+    orphan = found["borttagen-serie@gotene.se"]
+    assert local(orphan)[0] == "2026-12-07 11:00" and orphan.rrule is None
+    assert any("without the series they belong to" in w for w in result.warnings)
 
     market = found["20261212-julmarknad@gotene.se"]  # all day: 00:00-24:00 local
     assert local(market) == ("2026-12-12 00:00", "2026-12-13 00:00")
@@ -436,3 +440,27 @@ def test_a_calendar_cut_short_is_refused_whole() -> None:
     )
     with pytest.raises(IcsError, match="cut short"):
         read_calendar(whole[: len(whole) * 2 // 3])
+
+
+def test_an_occurrence_keeps_its_own_title_and_place_and_they_round_trip() -> None:
+    data = calendar_of(
+        "UID:kafe@kommun.example\r\nSUMMARY:Språkcafé\r\nLOCATION:Biblioteket\r\n"
+        "DTSTART;TZID=Europe/Stockholm:20261201T170000\r\n"
+        "DTEND;TZID=Europe/Stockholm:20261201T190000\r\nRRULE:FREQ=WEEKLY;COUNT=4",
+        "UID:kafe@kommun.example\r\nSUMMARY:Julfest\r\nLOCATION:Folkets hus\r\n"
+        "RECURRENCE-ID;TZID=Europe/Stockholm:20261215T170000\r\n"
+        "DTSTART;TZID=Europe/Stockholm:20261215T170000\r\n"
+        "DTEND;TZID=Europe/Stockholm:20261215T200000",
+    )
+    (cafe,) = activities_from_ics(data)
+    occurrences = expand(
+        cafe, datetime(2026, 12, 1, tzinfo=STOCKHOLM), datetime(2026, 12, 31, tzinfo=STOCKHOLM)
+    )
+    assert [(o.title["sv"], o.location) for o in occurrences] == [
+        ("Språkcafé", ""),
+        ("Språkcafé", ""),
+        ("Julfest", "Folkets hus"),
+        ("Språkcafé", ""),
+    ]
+    again = only(activities_from_ics(calendar_bytes([cafe], {}, {}, "Test")))
+    assert again.overrides == cafe.overrides
