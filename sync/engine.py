@@ -23,6 +23,7 @@ from typing import Any
 from kiosk.activities.book import ActivityBook, calendar_actor
 from kiosk.activities.model import Activity, parse_utc, utc_iso
 from kiosk.ical.common import IcsError
+from kiosk.ical.preserve import merge
 from kiosk.ical.read import read_calendar
 from kiosk.ical.write import calendar_bytes
 from kiosk.store import Store
@@ -41,7 +42,9 @@ class Report:
 
     source_id: str
     ok: bool = True
-    error: str = ""
+    error: str = ""  # the technical detail (English)
+    code: str = ""  # what kind of problem (`sync.ERROR_CODES`), "" when ok
+    suggestions: list[str] = field(default_factory=list)  # addresses that may be meant
     received: int = 0
     deleted: int = 0
     pushed: int = 0
@@ -105,7 +108,11 @@ class SyncEngine:
             self.outbox.add(target.id, uid, "delete")
         else:
             self.ledger.unbury(uid)
-            self.outbox.add(target.id, uid, "put", self._ics_of(after))
+            body = self._ics_of(after)
+            known = (self.ledger.state(target.id, uid) or {}).get("body")
+            if known and before is not None:  # keep what central staff wrote and we do not model
+                body = merge(known, self._ics_of(before), body)
+            self.outbox.add(target.id, uid, "put", body)
         self.wake_event.set()
 
     def read_only(self, origin: str) -> bool:
@@ -155,26 +162,35 @@ class SyncEngine:
                         self._enqueue_unsent(source)
                         self._push(source, remote, report)
                 except RemoteError as exc:
-                    report.ok, report.error = False, str(exc)[:500]
+                    report.ok, report.error, report.code = False, str(exc)[:500], exc.code
+                    report.suggestions = exc.suggestions
                 except IcsError as exc:
                     report.ok, report.error = False, f"not a usable calendar: {exc}"[:500]
+                    report.code = "unreadable"
                 except Exception as exc:  # a bug must not stop the other sources or the loop
                     log.exception("sync of %s failed", source.name)
                     report.ok, report.error = False, f"internal error: {exc}"[:500]
+                    report.code = "internal"
                 self._record(source, report)
                 reports.append(report)
             return reports
 
     def _record(self, source: Source, report: Report) -> None:
+        """Keep what the cycle did in the source's state: the error (code, detail and
+        suggestions, "" when ok) and the report, whose warnings (what the pull skipped or
+        adapted) are bounded: the first 20, each at most 300 characters, and their count."""
         now = utc_iso(self.clock())
         changes: dict[str, Any] = {
             "last_error": report.error,
+            "last_error_code": report.code if not report.ok else "",
+            "last_error_suggestions": [u[:300] for u in report.suggestions[:10]],
             "last_report": {
                 "received": report.received,
                 "deleted": report.deleted,
                 "pushed": report.pushed,
                 "conflicts": report.conflicts,
-                "warnings": report.warnings[:20],
+                "warnings": [w[:300] for w in report.warnings[:20]],
+                "warnings_count": len(report.warnings),
                 "at": now,
             },
         }
@@ -203,7 +219,7 @@ class SyncEngine:
         if changes.unchanged:
             self.sources.update_state(source.id, remote=changes.state)
             return
-        incoming: dict[str, tuple[Activity, str | None, str]] = {}
+        incoming: dict[str, tuple[Activity, str | None, str, str | None]] = {}
         for obj in changes.objects:
             try:
                 parsed = read_calendar(obj.body)
@@ -213,22 +229,29 @@ class SyncEngine:
                 report.warnings.append(f"{obj.href}: {exc}")
                 continue
             report.warnings += parsed.warnings[:10]
+            body = obj.body.decode("utf-8", "replace") if source.writable else None
             for activity in parsed.activities:
-                incoming[activity.id] = (activity, obj.etag, obj.href)
+                incoming[activity.id] = (activity, obj.etag, obj.href, body)
         known = self.ledger.known_uids(source.id)
         by_href = {d.get("href"): uid for uid, d in known.items()}
         gone = {by_href[h] for h in changes.deleted_hrefs if h in by_href}
         if changes.complete:
             gone |= set(known) - set(incoming)
         with self.store.lock(), self.book.batch():
-            for activity, etag, href in incoming.values():
-                self._receive(source, activity, etag, href, report)
+            for activity, etag, href, body in incoming.values():
+                self._receive(source, activity, etag, href, report, body)
             for uid in gone:
                 self._receive_deletion(source, uid, report)
             self.sources.update_state(source.id, remote=changes.state)
 
     def _receive(
-        self, source: Source, activity: Activity, etag: str | None, href: str, report: Report
+        self,
+        source: Source,
+        activity: Activity,
+        etag: str | None,
+        href: str,
+        report: Report,
+        body: str | None = None,
     ) -> None:
         uid = activity.id
         if self.ledger.buried(uid):
@@ -249,14 +272,14 @@ class SyncEngine:
         if local is not None and content_hash(local) == content_hash(remote_doc):
             agreed = state is not None and state.get("hash") == content_hash(local)
             if not agreed or state.get("etag") != etag or state.get("href") != href:
-                self.ledger.agree(source.id, uid, etag, href, local)
+                self.ledger.agree(source.id, uid, etag, href, local, body)
             return  # same content: nothing to write
         changed_here = local is not None and self.ledger.changed_here(source.id, uid, local)
         if changed_here and state is not None:
             self._conflict(source, uid, local, remote_doc, etag, href, report)
             return
         stamped = self._write_imported(source, remote_doc, local)
-        self.ledger.agree(source.id, uid, etag, href, stamped)
+        self.ledger.agree(source.id, uid, etag, href, stamped, body)
         report.received += 1
 
     def _write_imported(
@@ -342,7 +365,7 @@ class SyncEngine:
                     if doc is not None:
                         local = self.book.get(entry.uid)
                         doc["source"] = (local or {}).get("source", "local")
-                    self.ledger.agree(source.id, entry.uid, etag, href, doc)
+                    self.ledger.agree(source.id, entry.uid, etag, href, doc, entry.body)
                 else:
                     remote.delete(
                         state.get("href") or remote.href_for(entry.uid), state.get("etag")

@@ -1,9 +1,11 @@
 """What this board and each calendar last agreed on; deletions; conflicts.
 
 Owns three tables:
-* `sync_state` (`<source>|<uid>`): the server's ETag and href of the object, and a hash of
-  the activity as last sent or received. A local document whose hash differs was changed
-  here since; a server ETag that differs was changed there since. Both: a conflict.
+* `sync_state` (`<source>|<uid>`): the server's ETag and href of the object, a hash of
+  the activity as last sent or received, and (two-way sources) the object's text as the
+  server holds it, so an edit here rewrites only what it changed. A local document whose
+  hash differs was changed here since; a server ETag that differs was changed there since.
+  Both: a conflict.
 * `tombstones` (`<uid>`): an activity deleted here, so a pull does not bring it back before
   the deletion has reached the server.
 * `sync_conflicts` (`<source>|<uid>`): both versions and which one the rule applied; an
@@ -51,7 +53,12 @@ class Ledger:
         etag: str | None,
         href: str | None,
         doc: dict[str, Any] | None,
+        body: str | None = None,
     ) -> None:
+        """Both sides hold `doc` (the server as `etag` at `href`). `body`: the object's text
+        as the server holds it (two-way sources), so a later edit can rewrite only what it
+        changed (`kiosk.ical.preserve`); None keeps the text already known."""
+        before = self.state(source_id, uid) or {}
         self.store.put(
             STATE,
             {
@@ -61,6 +68,13 @@ class Ledger:
                 "etag": etag,
                 "href": href,
                 "hash": content_hash(doc),
+                **(
+                    {"body": body}
+                    if body
+                    else {"body": before["body"]}
+                    if before.get("body")
+                    else {}
+                ),
             },
         )
 
