@@ -46,6 +46,12 @@ class Ledger:
     def state(self, source_id: str, uid: str) -> dict[str, Any] | None:
         return self.store.get(STATE, key(source_id, uid))
 
+    def _put(self, source_id: str, uid: str, kept: dict[str, Any], **fields: Any) -> None:
+        """Write the state of one object: `kept` (fields carried over) with `fields`."""
+        self.store.put(
+            STATE, {**kept, "id": key(source_id, uid), "source_id": source_id, "uid": uid, **fields}
+        )
+
     def agree(
         self,
         source_id: str,
@@ -58,57 +64,22 @@ class Ledger:
         """Both sides hold `doc` (the server as `etag` at `href`). `body`: the object's text
         as the server holds it (two-way sources), so a later edit can rewrite only what it
         changed (`kiosk.ical.preserve`); None keeps the text already known."""
-        before = self.state(source_id, uid) or {}
-        self.store.put(
-            STATE,
-            {
-                "id": key(source_id, uid),
-                "source_id": source_id,
-                "uid": uid,
-                "etag": etag,
-                "href": href,
-                "hash": content_hash(doc),
-                **(
-                    {"body": body}
-                    if body
-                    else {"body": before["body"]}
-                    if before.get("body")
-                    else {}
-                ),
-            },
-        )
+        known = (self.state(source_id, uid) or {}).get("body")
+        text = {"body": body or known} if (body or known) else {}
+        self._put(source_id, uid, text, etag=etag, href=href, hash=content_hash(doc))
 
     def saw_server_copy(self, source_id: str, uid: str, etag: str | None, href: str | None) -> None:
         """The server's copy changed (new ETag) but ours was kept: remember its ETag, so
         that sending ours overwrites exactly that copy; what we agreed on stays."""
         state = self.state(source_id, uid) or {}
-        self.store.put(
-            STATE,
-            {
-                **state,
-                "id": key(source_id, uid),
-                "source_id": source_id,
-                "uid": uid,
-                "etag": etag,
-                "href": href or state.get("href"),
-            },
-        )
+        self._put(source_id, uid, state, etag=etag, href=href or state.get("href"))
 
     def overwrite_next(self, source_id: str, uid: str, etag: str | None) -> None:
         """Ours is to replace the server's copy with `etag`: nothing is agreed any more
         (the local document counts as changed here until the server confirms it)."""
         state = self.state(source_id, uid) or {}
-        self.store.put(
-            STATE,
-            {
-                "id": key(source_id, uid),
-                "source_id": source_id,
-                "uid": uid,
-                "etag": etag,
-                "href": state.get("href"),
-                "hash": "",
-            },
-        )
+        kept = {"body": state["body"]} if state.get("body") else {}
+        self._put(source_id, uid, kept, etag=etag, href=state.get("href"), hash="")
 
     def forget(self, source_id: str, uid: str) -> None:
         self.store.delete(STATE, key(source_id, uid))
