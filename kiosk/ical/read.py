@@ -225,6 +225,12 @@ class _Reader:
                 ]
             parts.append(vRecur({name: values}).to_ical().decode())
         text = ";".join(parts)
+        frequency = str(rule.get("FREQ", [""])[0]).upper()
+        if frequency in ("SECONDLY", "MINUTELY", "HOURLY"):
+            self.warn(
+                f"repeats {frequency.lower()}: the board shows only a limited number of its "
+                "occurrences in any window"
+            )
         try:
             rrulestr(text, dtstart=start.astimezone(zone))
         except (ValueError, KeyError, TypeError) as exc:
