@@ -37,7 +37,11 @@ and its kind decides, without a connection (`kind_class(kind)`):
 Errors are `RemoteError` (network down, HTTP error, garbage), `TokenExpired` (the server
 forgot our sync token: do a full listing) or `PreconditionFailed` (the object changed on the
 server since we last saw it). Every request has short timeouts: a dead network costs seconds.
-Read-only kinds refuse `put` and `delete` with `RemoteError`.
+Read-only kinds refuse `put` and `delete` with `RemoteError`. A `RemoteError` carries a
+`code`, one of `ERROR_CODES`, saying what kind of problem it is (the engine keeps it in the
+source's state; the admin page shows advice per code, translated there), its message the
+technical detail (English), and `suggestions`: addresses that may be meant instead (the
+calendars found in a calendar home).
 
 `KINDS` maps each kind's name (`Source.kind`) to the module holding its `Remote` class, in
 the order the admin page offers them (the first is the default); `load(source)` imports the
@@ -60,8 +64,47 @@ KINDS: dict[str, str] = {
 }
 
 
+# What went wrong, as the admin page explains it (advice per code in the view layer).
+ERROR_CODES: tuple[str, ...] = (
+    "calendar_home",  # the address is a folder of calendars (a user's home), not one calendar
+    "not_a_calendar",  # it answers, but with no calendar: a web page, a plain WebDAV folder
+    "wrong_password",  # 401: user name or password wrong or missing
+    "forbidden",  # 403: this account may not read (or write) it
+    "not_found",  # 404 / 410: nothing at this address
+    "unreachable",  # no connection: unknown host, refused, timed out, TLS, dropped
+    "too_slow",  # the whole answer took longer than the deadline
+    "too_big",  # more than the size limit
+    "redirects",  # a redirect loop or too many redirects
+    "bad_url",  # not an address that can be fetched
+    "server_error",  # 5xx: the server's own problem
+    "unreadable",  # it arrived, but is not readable iCalendar
+    "internal",  # a bug here
+    "error",  # anything else
+)
+
+
+def code_for_status(status: int) -> str:
+    """The error code of an HTTP error status."""
+    if status == 401:
+        return "wrong_password"
+    if status == 403:
+        return "forbidden"
+    if status in (404, 410):
+        return "not_found"
+    if status >= 500:
+        return "server_error"
+    return "error"
+
+
 class RemoteError(Exception):
     """The calendar could not be reached or answered something unusable."""
+
+    def __init__(
+        self, message: str = "", code: str = "error", suggestions: list[str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code if code in ERROR_CODES else "error"
+        self.suggestions = list(suggestions or [])[:10]
 
 
 class TokenExpired(RemoteError):

@@ -17,6 +17,9 @@ sync page:
   server trickling one byte a second is cut off at the deadline, also inside the headers.
 * `redirects` — more than `max_redirects` redirects, or a redirect loop.
 
+An error status also sets `FetchError.status`; a 200 answer's `Fetched.content_type` is the
+media type the server named (an HTML page instead of a calendar shows there).
+
 Conditional requests: pass the `etag` / `last_modified` of the previous answer; a 304 gives
 `Fetched(changed=False, body=b"")`. Redirects are followed here (not by urllib) so they can
 be counted; credentials (basic auth) are only sent to the scheme, host and port of the URL
@@ -34,7 +37,7 @@ import ssl
 import threading
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
@@ -51,13 +54,15 @@ _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 
 
 class FetchError(Exception):
-    """The feed could not be fetched; the message is for the admin, `kind` for the code."""
+    """The feed could not be fetched; the message is for the admin, `kind` for the code,
+    `status` the HTTP status of an error answer (kind `http`; None otherwise)."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, status: int | None = None) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown FetchError kind {kind!r}")
         super().__init__(message)
         self.kind = kind
+        self.status = status
 
 
 @dataclass
@@ -69,6 +74,8 @@ class Fetched:
     etag: str | None
     last_modified: str | None
     url: str  # final URL after redirects
+    # The media type the server named, lower case ("" if none); not part of equality.
+    content_type: str = field(default="", compare=False)
 
 
 # --- sockets that respect a deadline ----------------------------------------------------
@@ -445,7 +452,9 @@ def _http_error(status: int, reason: str, url: str) -> FetchError:
         410: " The feed was removed from the server.",
         429: " The server asks us to fetch less often.",
     }.get(status, " The server has a problem; it will be tried again." if status >= 500 else "")
-    return FetchError("http", f"The server answered HTTP {status} {reason} for {url}.{hint}")
+    return FetchError(
+        "http", f"The server answered HTTP {status} {reason} for {url}.{hint}", status
+    )
 
 
 # --- fetch ------------------------------------------------------------------------------
@@ -562,8 +571,14 @@ def _request(
         if not 200 <= status < 300 or status == 206:
             raise _http_error(status, response.reason, target.url)
         body = _read_body(response, target.url, max_bytes, deadline)
+        media_type = (response.getheader("Content-Type") or "").split(";", 1)[0]
         return Fetched(
-            True, body, response.getheader("ETag"), response.getheader("Last-Modified"), target.url
+            True,
+            body,
+            response.getheader("ETag"),
+            response.getheader("Last-Modified"),
+            target.url,
+            media_type.strip().lower(),
         )
     except FetchError:
         raise

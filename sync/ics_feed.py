@@ -3,13 +3,18 @@
 Owns fetching the feed: whole, only when it changed (ETag / Last-Modified), bounded in size
 and time by `sync.fetch`. The feed is one document, so it is an atomic feed: if it does not
 parse, the whole pull fails and the last good data stays. Never written to.
+
+Failures become `RemoteError`s with a code (`sync.ERROR_CODES`): the fetch's kind or HTTP
+status, and `not_a_calendar` for a web page (HTML) where the calendar should be, which is
+what a wrong link (the calendar's web page instead of its subscription link) or a Wi-Fi
+login page gives.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sync import BaseRemote, Changes, RemoteError, RemoteObject
+from sync import BaseRemote, Changes, RemoteError, RemoteObject, code_for_status
 
 CONNECT_TIMEOUT = 5.0
 TOTAL_TIMEOUT = 30.0
@@ -37,10 +42,16 @@ class Remote(BaseRemote):
                 password=self.source.password or None,
             )
         except FetchError as exc:
-            raise RemoteError(str(exc)) from exc
+            raise RemoteError(str(exc), error_code(exc)) from exc
         new_state = {"etag": got.etag, "last_modified": got.last_modified}
         if not got.changed:
             return Changes(unchanged=True, state={**state, **new_state})
+        if looks_like_a_web_page(got.body, got.content_type):
+            raise RemoteError(
+                f"{got.url} gives a web page ({got.content_type or 'HTML'}), not an iCalendar "
+                "feed: it is probably the calendar's page, not its subscription (ICS) link.",
+                "not_a_calendar",
+            )
         return Changes([RemoteObject(got.url, got.etag, got.body)], complete=True, state=new_state)
 
     def href_for(self, uid: str) -> str:
@@ -49,3 +60,30 @@ class Remote(BaseRemote):
 
 
 IcsFeed = Remote
+
+_FETCH_CODES = {
+    "network": "unreachable",
+    "too_big": "too_big",
+    "too_slow": "too_slow",
+    "redirects": "redirects",
+    "bad_url": "bad_url",
+}
+
+
+def error_code(exc: Any) -> str:
+    """The `sync.ERROR_CODES` code of a `sync.fetch.FetchError`."""
+    if exc.kind == "http":
+        return code_for_status(exc.status) if exc.status else "unreadable"
+    return _FETCH_CODES.get(exc.kind, "error")
+
+
+def looks_like_a_web_page(body: bytes, content_type: str) -> bool:
+    """Whether a feed's answer is an HTML page rather than a calendar. Some servers send
+    real calendars as text/html, so the type alone does not decide: the body must not hold
+    a calendar."""
+    head = body[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"begin:vcalendar" in body[:65536].lower():
+        return False
+    return content_type in ("text/html", "application/xhtml+xml") or head.startswith(
+        (b"<!doctype html", b"<html", b"<head", b"<body")
+    )

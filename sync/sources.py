@@ -4,19 +4,22 @@ Owns the table `sync_sources`. A source is a CalDAV collection (`caldav`, two-wa
 `two_way`) or a plain ICS URL (`ics`, always read-only): its `kind`, one of `sync.KINDS`,
 whose class decides what it can do. Its `state` holds what the next
 request needs (ETag, Last-Modified, sync token) and what the admin sync page shows (last
-attempt, last success, last error, how many events it gave). Credentials are stored as
-given: CalDAV servers need them in clear (keep the data folder private; it is mode 0700).
+attempt, last success, last error with its code, what the last pull skipped or adapted;
+`next_try` says when the background loop tries it next). Credentials are stored as given:
+CalDAV servers need them in clear (keep the data folder private; it is mode 0700).
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from kiosk.activities.model import PlainRecord
+from kiosk.activities.model import PlainRecord, parse_utc
 from kiosk.store import Store
 from sync import KINDS, kind_class
+from sync.outbox import still_waiting
 
 TABLE = "sync_sources"
 
@@ -95,3 +98,35 @@ class SourceBook:
     def push_target(self) -> Source | None:
         """The two-way source that receives this board's own activities (the first one)."""
         return next((s for s in self.all() if s.writable), None)
+
+
+def next_try(
+    state: dict[str, Any], now: datetime, interval: float, wake_in: float | None = None
+) -> datetime:
+    """When the background loop (`SyncEngine.cycle`) will next try a source in `state`.
+
+    The loop runs a cycle `interval` seconds (SYNC_INTERVAL_SECONDS) after the last one, or
+    sooner when an outbox entry's retry falls due: `wake_in` is then the seconds from `now`
+    until it (what `SyncEngine.next_wait` gives when shorter than the interval). A source
+    backing off after a failure (`retry_at`: 5 s … 15 min with jitter) is left out of the
+    cycles before its retry time. Never before `now`: a source never tried yet, or a cycle
+    that is due, is tried now. (A local edit or "Synka nu" wakes the loop at once.)"""
+    last_text = state.get("last_attempt")
+    if not last_text:
+        return now
+    try:
+        last = parse_utc(last_text)
+    except (TypeError, ValueError):
+        return now
+    step = timedelta(seconds=max(1.0, float(interval)))
+    retry_text = state.get("retry_at")
+    retry = parse_utc(retry_text) if still_waiting(retry_text, now) else None
+    turn = last + step
+    if retry is not None:
+        while turn < retry:  # the cycles before the retry time pass this source by
+            turn += step
+    if wake_in is not None and wake_in < step.total_seconds():
+        woken = now + timedelta(seconds=max(0.0, wake_in))
+        if woken < turn and (retry is None or woken >= retry):
+            turn = woken
+    return max(turn, now)

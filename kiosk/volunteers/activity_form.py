@@ -1,10 +1,13 @@
 """The activity form: from an Activity to form values, and from posted values back.
 
 Owns turning the volunteer's few fields (date, start and end time in the municipality's
-zone, "every week / every other week until …", texts per language side by side with the
-Swedish, pick lists with "new…") into a model `Activity`, and every problem found, as a
-translated message per field. A series rule the form cannot express (made elsewhere, e.g.
-synced from the central calendar) is shown as "custom" and kept as it is.
+zone, or "all day" with a first and last day, "every week / every other week until …",
+texts per language side by side with the Swedish, pick lists with "new…") into a model
+`Activity`, and every problem found, as a translated message per field. A series rule the
+form cannot express (made elsewhere, e.g. synced from the central calendar) is shown as
+"custom" and kept as it is. An all-day activity (a central calendar's DATE event) is stored
+as local midnight to the midnight after its last day; the form shows it as "all day" and
+saves it back the same way.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ REPEATS = ("none", "weekly", "biweekly", "custom")
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 MAX_TITLE = 120
 MAX_DESCRIPTION = 4000
+YEARS = (1900, 9000)  # dates outside are refused
 
 
 @dataclass
@@ -67,15 +71,28 @@ def repeat_of(rule: str | None) -> tuple[str, date | None]:
     return kind, until
 
 
+def whole_days(activity: Activity, zone: ZoneInfo) -> int | None:
+    """How many days `activity` lasts if it runs from midnight to midnight in `zone` (an
+    all-day activity), else None."""
+    start = activity.start.astimezone(zone)
+    end = activity.end.astimezone(zone)
+    if start.time() == time(0) and end.time() == time(0) and end.date() > start.date():
+        return (end.date() - start.date()).days
+    return None
+
+
 def values_of(activity: Activity, zone: ZoneInfo) -> dict[str, Any]:
     """The form's fields for an existing activity."""
     start = activity.start.astimezone(zone)
     end = activity.end.astimezone(zone)
     repeat, until = repeat_of(activity.rrule)
+    days = whole_days(activity, zone)
     values: dict[str, Any] = {
         "date": start.date().isoformat(),
         "start_time": start.strftime("%H:%M"),
         "end_time": end.strftime("%H:%M"),
+        "all_day": days is not None,
+        "last_day": (start.date() + timedelta(days=days - 1)).isoformat() if days else "",
         "repeat": repeat,
         "until": until.isoformat() if until else "",
         "place_id": activity.place_id or "",
@@ -122,10 +139,13 @@ def _parse_time(text: str) -> time | None:
 
 
 def _parse_date(text: str) -> date | None:
+    """An ISO date in years the clock and the calendars can reach (year 1 or 9999 cannot
+    be turned into UTC and back), else None."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         return None
+    return day if YEARS[0] <= day.year <= YEARS[1] else None
 
 
 def parse(
@@ -161,21 +181,35 @@ def parse(
         problems["title_sv"] = _("Skriv en titel på svenska.")
 
     day = _parse_date(form.get("date", ""))
-    starts = _parse_time(form.get("start_time", ""))
-    ends = _parse_time(form.get("end_time", ""))
     if day is None:
         problems["date"] = _("Välj ett datum.")
-    if starts is None:
-        problems["start_time"] = _("Skriv en tid som 18:00.")
-    if ends is None:
-        problems["end_time"] = _("Skriv en tid som 20:00.")
-    if day and starts and ends:
-        if ends <= starts:
-            problems["end_time"] = _("Slutet måste vara efter starten.")
-        else:
-            activity.start = datetime.combine(day, starts, zone)
-            activity.end = datetime.combine(day, ends, zone)
+    if form.get("all_day") == "yes":  # midnight to the midnight after the last day
+        last_text = form.get("last_day", "").strip()
+        last = _parse_date(last_text) if last_text else day
+        if last is None:
+            problems["last_day"] = _("Välj ett datum.")
+        elif day and last < day:
+            problems["last_day"] = _("Sista dagen kan inte vara före första dagen.")
+        elif day and last > day + timedelta(days=366):
+            problems["last_day"] = _("En aktivitet kan vara högst ett år.")
+        elif day:
+            activity.start = datetime.combine(day, time(0), zone)
+            activity.end = datetime.combine(last + timedelta(days=1), time(0), zone)
             activity.tz = zone.key
+    else:
+        starts = _parse_time(form.get("start_time", ""))
+        ends = _parse_time(form.get("end_time", ""))
+        if starts is None:
+            problems["start_time"] = _("Skriv en tid som 18:00.")
+        if ends is None:
+            problems["end_time"] = _("Skriv en tid som 20:00.")
+        if day and starts and ends:
+            if ends <= starts:
+                problems["end_time"] = _("Slutet måste vara efter starten.")
+            else:
+                activity.start = datetime.combine(day, starts, zone)
+                activity.end = datetime.combine(day, ends, zone)
+                activity.tz = zone.key
 
     repeat = form.get("repeat", "none")
     if repeat not in REPEATS or (repeat == "custom" and not (existing and existing.rrule)):

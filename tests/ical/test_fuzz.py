@@ -66,6 +66,8 @@ ENDPOINTS = {
         "date",
         "start_time",
         "end_time",
+        "all_day",
+        "last_day",
         "repeat",
         "until",
         "place_id",

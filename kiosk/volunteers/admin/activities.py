@@ -136,6 +136,7 @@ def _save(account: Account, existing: Activity | None):  # type: ignore[no-untyp
         **{k: request.form.getlist(k) for k in ("audiences", "languages")},
     }
     values["childcare"] = request.form.get("childcare") == "yes"
+    values["all_day"] = request.form.get("all_day") == "yes"
     values["signup_required"] = request.form.get("signup_required") == "yes"
     if parsed.new_organiser and not account.is_admin:
         parsed.problems["organiser_id"] = _("Bara en administratör kan lägga till en förening.")
@@ -183,6 +184,14 @@ def _save(account: Account, existing: Activity | None):  # type: ignore[no-untyp
     return redirect(url_for("admin.index"), code=303)
 
 
+def _whole_days(start: datetime, end: datetime, zone: Any) -> int:
+    """How many days an occurrence from midnight to a later midnight lasts (0: not such)."""
+    start, end = start.astimezone(zone), end.astimezone(zone)
+    if start.time() == end.time() == time(0) and end.date() > start.date():
+        return (end.date() - start.date()).days
+    return 0
+
+
 @bp.route("/edit/<activity_id>/o/<rid>", methods=["GET", "POST"])
 @auth.login_required
 def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
@@ -209,6 +218,9 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
                 ends = time.fromisoformat(request.form.get("end_time", ""))
                 start = datetime.combine(day, starts, svc.zone)
                 end = datetime.combine(day, ends, svc.zone)
+                days = _whole_days(occ.start, occ.end, svc.zone)
+                if days and starts == ends == time(0):  # an all-day occurrence keeps its days
+                    end = datetime.combine(day + timedelta(days=days), time(0), svc.zone)
                 if end <= start:
                     problem = _("Slutet måste vara efter starten.")
             except ValueError:
