@@ -228,7 +228,10 @@ class SyncEngine:
                     raise  # the whole feed is unusable: keep the last good data
                 report.warnings.append(f"{obj.href}: {exc}")
                 continue
-            report.warnings += parsed.warnings[:10]
+            # skipped events first (lost on the board), then what was adapted; `_record`
+            # bounds what is kept and counts the rest
+            report.warnings += [f"skipped: {line}" for line in parsed.skipped]
+            report.warnings += parsed.warnings
             body = obj.body.decode("utf-8", "replace") if source.writable else None
             for activity in parsed.activities:
                 incoming[activity.id] = (activity, obj.etag, obj.href, body)

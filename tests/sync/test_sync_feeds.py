@@ -244,3 +244,23 @@ def test_sync_page_adds_a_feed_and_settles_nothing_silently(app: Flask, central:
     omar = app.test_client()
     login(omar, "omar")
     assert omar.get("/admin/sync").status_code == 403
+
+
+def test_an_event_the_feed_cannot_place_is_named_on_the_sync_page(app: Flask, central: str) -> None:
+    Central.body = feed("Kommunens kulturkväll").replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VEVENT\r\nUID:utan-tid@kommunen.example\r\n"
+        b"SUMMARY:Utan tid\r\nEND:VEVENT\r\nEND:VCALENDAR",
+    )
+    engine = services.get_for(app).sync
+    source = engine.sources.add("Kommunen", "ics", central)
+    (report,) = engine.run_once()
+    assert report.ok and report.received == 1
+    assert any(
+        w.startswith("skipped: ") and "utan-tid@kommunen.example" in w for w in report.warnings
+    )
+    client = app.test_client()
+    login(client, "anna")
+    page = client.get("/admin/sync").get_data(as_text=True)
+    assert "utan-tid@kommunen.example" in page and "no start time" in page
+    assert engine.sources.get(source.id).state["last_report"]["warnings_count"] >= 1
