@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from kiosk import services
 from kiosk.activities.model import Activity
+from tests.conftest import FIXED_NOW
 
 
 def test_board_shows_today_and_the_week_of_the_demo(client: FlaskClient) -> None:
@@ -152,3 +154,18 @@ def test_security_headers(client: FlaskClient) -> None:
 def test_pages_load_nothing_from_other_hosts(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     assert not re.search(r'(src|href)="(https?:)?//', html.replace("openstreetmap", ""))
+
+
+def test_an_all_day_activity_says_so_instead_of_midnight_times(
+    app: Flask, client: FlaskClient
+) -> None:
+    start = FIXED_NOW.replace(hour=0, minute=0) + timedelta(days=1)
+    market = Activity(
+        id="julmarknad@test", title={"sv": "Julmarknad"}, start=start, end=start + timedelta(days=1)
+    )
+    services.get_for(app).store.put("activities", market.to_doc())
+    html = client.get("/").get_data(as_text=True)
+    card = html[html.index("Julmarknad") - 600 : html.index("Julmarknad")]
+    assert "Hela dagen" in card and "00:00–" not in card
+    arabic = client.get("/?lang=ar").get_data(as_text=True)
+    assert "طوال اليوم" in arabic
