@@ -18,8 +18,8 @@ signup pages and the clash check all expand through `expand`, which
 * yields at most `MAX_OCCURRENCES` occurrences of one activity in one window, and at most
   `SUB_DAILY_MAX` for a rule that repeats within the day (FREQ=HOURLY, MINUTELY, SECONDLY);
   a rule cut short is logged once;
-* answers "none" at once for a rule whose dates can never match (BYMONTH=2;BYMONTHDAY=30),
-  which dateutil would otherwise search for until the year 9999.
+* answers "none" at once for a rule that can never match (BYMONTH=2;BYMONTHDAY=30, or
+  FREQ=DAILY;BYSETPOS=2), which dateutil would otherwise search for until the year 9999.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from datetime import time as wall_time
 from functools import lru_cache
+from math import prod
 
 from dateutil.rrule import YEARLY, rrule, rrulestr
 
@@ -50,6 +52,17 @@ MAX_SCAN = 50_000
 # DTSTART keeps this much (and one whole period) before the window.
 WALL_MARGIN = timedelta(hours=3)
 DAY = timedelta(days=1)
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_SECONDS_IN_STEP = {"DAILY": 86400, "HOURLY": 3600, "MINUTELY": 60, "SECONDLY": 1}
+_DAYS_IN_PERIOD = {"WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}
+_TIMES_IN_PERIOD = {  # the parts that give more than one time in one period of FREQ
+    "YEARLY": ("BYHOUR", "BYMINUTE", "BYSECOND"),
+    "MONTHLY": ("BYHOUR", "BYMINUTE", "BYSECOND"),
+    "WEEKLY": ("BYHOUR", "BYMINUTE", "BYSECOND"),
+    "DAILY": ("BYHOUR", "BYMINUTE", "BYSECOND"),
+    "HOURLY": ("BYMINUTE", "BYSECOND"),
+    "MINUTELY": ("BYSECOND",),
+}
 _FIXED_STEPS = {
     "WEEKLY": timedelta(weeks=1),
     "DAILY": timedelta(days=1),
@@ -83,6 +96,11 @@ class Occurrence:
         return (
             override.description if override and override.description else self.activity.description
         )
+
+    @property
+    def all_day(self) -> bool:
+        """Whole days: from a local midnight to a later one (as calendars write all-day)."""
+        return self.end > self.start and self.start.time() == self.end.time() == wall_time(0)
 
     @property
     def location(self) -> str:
@@ -181,9 +199,35 @@ def _rule_near(rule_text: str, dtstart: datetime, low: datetime) -> rrule:
     return _moved_rule(rule_text, dtstart, new_start.replace(tzinfo=zone))
 
 
+def _values(parts: dict[str, str], name: str) -> list[str]:
+    return [value for value in parts.get(name, "").split(",") if value]
+
+
+def _out_of_step(parts: dict[str, str], dtstart: datetime) -> bool:
+    """Whether the rule's steps never reach what its other parts ask for: BYSETPOS beyond
+    what one period holds (FREQ=DAILY;BYSETPOS=2), whole weeks from DTSTART's weekday to
+    another (FREQ=DAILY;INTERVAL=7;BYDAY=MO from a Tuesday), months never in BYMONTH."""
+    freq, interval = parts.get("FREQ", ""), _interval(parts)
+    times = _TIMES_IN_PERIOD.get(freq, ())
+    per_period = _DAYS_IN_PERIOD.get(freq, 1) * prod(len(_values(parts, n)) or 1 for n in times)
+    positions = [abs(int(value)) for value in _values(parts, "BYSETPOS")]
+    if positions and min(positions) > per_period:
+        return True
+    seconds = _SECONDS_IN_STEP.get(freq)
+    if seconds and "BYDAY" in parts and interval * seconds % (7 * 86400) == 0:
+        weekdays = {code[-2:] for code in _values(parts, "BYDAY")}
+        return _WEEKDAY_CODES[dtstart.weekday()] not in weekdays
+    if freq == "MONTHLY" and "BYMONTH" in parts:
+        reached = {(dtstart.month - 1 + k * interval) % 12 + 1 for k in range(12)}
+        return not reached & {int(month) for month in _values(parts, "BYMONTH")}
+    return False
+
+
 @lru_cache(maxsize=4096)
 def _never_matches(rule_text: str, dtstart: datetime) -> bool:
-    """Whether no date can ever match the rule (BYMONTH=2;BYMONTHDAY=30).
+    """Whether the rule can never give an occurrence, which dateutil would search for until
+    the year 9999 (seconds on end): its steps never reach what it asks for (`_out_of_step`),
+    or no date matches its date parts (BYMONTH=2;BYMONTHDAY=30).
 
     Dates repeat every 400 years, weekdays included. So the rule's date parts are tried as a
     yearly rule on the last 400 years dateutil knows, where its search ends by year 9999."""
@@ -191,6 +235,11 @@ def _never_matches(rule_text: str, dtstart: datetime) -> bool:
     if not isinstance(rule, rrule):
         return False
     parts = _parts(rule_text)
+    try:
+        if _out_of_step(parts, dtstart):
+            return True
+    except ValueError:  # not numbers: dateutil has its say
+        return False
     freq = parts.get("FREQ")
     given: dict[str, object] = {}
     if not {"BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY", "BYEASTER"} & parts.keys():
