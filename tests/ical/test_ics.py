@@ -464,3 +464,70 @@ def test_an_occurrence_keeps_its_own_title_and_place_and_they_round_trip() -> No
     ]
     again = only(activities_from_ics(calendar_bytes([cafe], {}, {}, "Test")))
     assert again.overrides == cafe.overrides
+
+
+GOOD = (
+    "UID:bra@test\r\nSUMMARY:Språkcafé\r\nDTSTART;TZID=Europe/Stockholm:20261201T170000\r\n"
+    "DTEND;TZID=Europe/Stockholm:20261201T190000"
+)
+
+
+def test_a_stray_byte_is_replaced_where_it_is_and_nothing_else_is_touched() -> None:
+    data = calendar_of(GOOD, "UID:ar@test\r\nSUMMARY:مقهى اللغة ትግርኛ\r\nDTSTART:20261202T170000Z")
+    broken = data.replace("Språkcafé".encode(), "Spr\xe5kcaf\xc3\xa9".encode("latin-1"))
+    result = read_calendar(broken)
+    titles = sorted(a.title["sv"] for a in result.activities)
+    assert titles == ["Spr\ufffdkcafé", "مقهى اللغة ትግርኛ"]  # not cp1252 mojibake
+    assert any("invalid byte" in w for w in result.warnings)
+
+
+def test_a_line_folded_inside_a_utf8_character_is_joined() -> None:
+    title = "Läxhjälp för barn – ትምህርቲ".encode()
+    cut = title.index("ት".encode()) + 1  # in the middle of a three-byte character
+    raw = calendar_of(GOOD).replace(
+        "SUMMARY:Språkcafé".encode(), b"SUMMARY:" + title[:cut] + b"\r\n " + title[cut:]
+    )
+    (activity,) = activities_from_ics(raw)
+    assert activity.title["sv"] == "Läxhjälp för barn – ትምህርቲ"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:PT-2H\r\nEND:VALARM",  # a broken alarm
+        "DTSTAMP:2026-11-01",  # a malformed DTSTAMP
+    ],
+)
+def test_one_bad_property_costs_only_itself(bad: str) -> None:
+    other = "UID:annat@test\r\nSUMMARY:Fika\r\nDTSTART:20261203T150000Z\r\nDTEND:20261203T160000Z"
+    result = read_calendar(calendar_of(GOOD + "\r\n" + bad, other))
+    assert sorted(a.id for a in result.activities) == ["annat@test", "bra@test"]
+
+
+def test_a_broken_time_zone_costs_only_the_zone() -> None:
+    zone = (
+        "BEGIN:VTIMEZONE\r\nTZID:Custom/Odd\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+        "TZOFFSETFROM:+5328\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+    )
+    result = read_calendar(calendar_of(GOOD, extra=zone))
+    assert [a.id for a in result.activities] == ["bra@test"]
+    assert any("time zone" in w for w in result.warnings)
+
+
+def test_windows_zone_names_utc_and_floating_series() -> None:
+    windows = (
+        "UID:win@test\r\nSUMMARY:Möte\r\nDTSTART;TZID=W. Europe Standard Time:20260701T180000\r\n"
+        "DTEND;TZID=W. Europe Standard Time:20260701T190000\r\nRRULE:FREQ=WEEKLY;COUNT=3"
+    )
+    utc = "UID:utc@test\r\nSUMMARY:UTC\r\nDTSTART:20260305T170000Z\r\nRRULE:FREQ=WEEKLY;COUNT=6"
+    floating = (
+        "UID:flyt@test\r\nSUMMARY:Flytande\r\nDTSTART:20260305T170000\r\nRRULE:FREQ=WEEKLY;COUNT=6"
+    )
+    found = {a.id: a for a in read_calendar(calendar_of(windows, utc, floating)).activities}
+    # A Windows name maps to its IANA zone (icalendar's table of CLDR's mapping).
+    assert found["win@test"].start == datetime(2026, 7, 1, 16, 0, tzinfo=UTC)
+    window = (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC))
+    # UTC stays UTC across the change to summer time (29 March); floating follows the wall
+    # clock of the calendar's zone (Stockholm here).
+    assert {o.start.astimezone(UTC).hour for o in expand(found["utc@test"], *window)} == {17}
+    assert {o.start.astimezone(STOCKHOLM).hour for o in expand(found["flyt@test"], *window)} == {17}
