@@ -3,7 +3,8 @@
 #   ./install.sh          the server: venv, the project, compiled translations, data folder
 #   ./install.sh --dev    also the test tools: pytest, ruff, playwright, and (as root)
 #                         Debian's chromium (browser tests), zbar-tools (QR decoding), poppler-utils
-#                         (poster PDFs to PNG), wrk (benchmarks)
+#                         (poster PDFs to PNG), wrk (benchmarks), nodejs and npm; then ical.js
+#                         into tests/js (npm ci: the calendar reader the feed tests use)
 #   sudo ./install.sh --service   also a systemd service: starts at boot, restarts on failure,
 #                         runs as the user 'motesplats', data in /var/lib/motesplats/data
 #   sudo ./install.sh --kiosk     the service, and Chromium full screen on this PC's display
@@ -26,7 +27,7 @@ for arg in "$@"; do
     --kiosk) SERVICE=1; KIOSK=1 ;;
     --uninstall) UNINSTALL=1 ;;
     --update) UPDATE=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -131,15 +132,25 @@ if [ "$DEV" = 1 ]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
   command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+  command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
   if [ "${#need[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      say "Installing ${need[*]} (browser tests and benchmarks)"
+      say "Installing ${need[*]} (browser tests, calendar feed tests and benchmarks)"
       apt-get update -qq
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
     else
-      echo "Note: the browser tests need /usr/bin/chromium and the benchmark prefers wrk;" >&2
-      echo "      install them with: sudo apt-get install ${need[*]}" >&2
+      echo "Note: the browser tests need /usr/bin/chromium, the calendar feed tests node and npm," >&2
+      echo "      and the benchmark prefers wrk; install them with: sudo apt-get install ${need[*]}" >&2
     fi
+  fi
+  # ical.js, exactly as tests/js/package-lock.json pins it; again only when the lock changed.
+  if command -v npm >/dev/null 2>&1; then
+    if [ ! tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then
+      say "Installing ical.js into tests/js (calendar feed tests)"
+      npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
+    fi
+  else
+    echo "Note: the calendar feed tests need npm (then: npm ci --prefix tests/js)." >&2
   fi
 fi
 

@@ -180,22 +180,18 @@ def _moved_rule(rule_text: str, dtstart: datetime, new_start: datetime) -> rrule
     return _rule(rule_text, dtstart).replace(dtstart=new_start)
 
 
-def _rule_near(rule_text: str, dtstart: datetime, low: datetime) -> rrule:
+def _rule_near(series: _Series, rule_text: str, dtstart: datetime, low: datetime) -> rrule:
     """The series' rule, its DTSTART moved forward by whole periods to just before `low`
     where that changes nothing from there on (no COUNT): every part DTSTART fills in (the
     weekday, the day of the month, the time of day) keeps its value, and the first period,
     which dateutil may cut at DTSTART, ends before `low`."""
-    rule = _rule(rule_text, dtstart)
-    parts = _parts(rule_text)
-    if not isinstance(rule, rrule) or "COUNT" in parts:
-        return rule
+    if not series.movable:
+        return series.rule
     zone = dtstart.tzinfo
     target = low.astimezone(zone).replace(tzinfo=None) - WALL_MARGIN
-    new_start = _later_start(
-        parts.get("FREQ", ""), _interval(parts), dtstart.replace(tzinfo=None), target
-    )
+    new_start = _later_start(series.freq, series.interval, dtstart.replace(tzinfo=None), target)
     if new_start is None:
-        return rule
+        return series.rule
     return _moved_rule(rule_text, dtstart, new_start.replace(tzinfo=zone))
 
 
@@ -223,7 +219,6 @@ def _out_of_step(parts: dict[str, str], dtstart: datetime) -> bool:
     return False
 
 
-@lru_cache(maxsize=4096)
 def _never_matches(rule_text: str, dtstart: datetime) -> bool:
     """Whether the rule can never give an occurrence, which dateutil would search for until
     the year 9999 (seconds on end): its steps never reach what it asks for (`_out_of_step`),
@@ -272,6 +267,32 @@ def _never_matches(rule_text: str, dtstart: datetime) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class _Series:
+    """What expanding a rule from a DTSTART takes, worked out once for both."""
+
+    rule: rrule
+    freq: str
+    interval: int
+    movable: bool  # DTSTART may move to near the window (a plain rule without COUNT)
+    never: bool  # no occurrence, ever
+    limit: int  # the most occurrences in one window
+
+
+@lru_cache(maxsize=4096)
+def _series(rule_text: str, dtstart: datetime) -> _Series:
+    rule = _rule(rule_text, dtstart)
+    parts = _parts(rule_text)
+    return _Series(
+        rule,
+        parts.get("FREQ", ""),
+        _interval(parts),
+        isinstance(rule, rrule) and "COUNT" not in parts,
+        _never_matches(rule_text, dtstart),
+        limit_of(rule_text),
+    )
+
+
 _warned: set[tuple[str, str]] = set()
 
 
@@ -290,11 +311,12 @@ def planned_starts(
         return []
     rule_text = activity.rrule
     dtstart = activity.start.astimezone(activity.zone)
-    if _never_matches(rule_text, dtstart):
+    series = _series(rule_text, dtstart)
+    if series.never:
         return []
-    limit = limit_of(rule_text) if limit is None else limit
+    limit = series.limit if limit is None else limit
     found: list[datetime] = []
-    for scanned, moment in enumerate(_rule_near(rule_text, dtstart, low), 1):
+    for scanned, moment in enumerate(_rule_near(series, rule_text, dtstart, low), 1):
         if moment > high:  # the comparisons of dateutil's between(inc=True)
             break
         if moment >= low:
@@ -337,12 +359,10 @@ def expand(activity: Activity, window_start: datetime, window_end: datetime) -> 
                 planned.append(original)
     else:
         planned = [first_start]
-    # RFC 5545: DTSTART is always the first occurrence, even where the rule would not give
-    # it, and RDATE adds occurrences outside the rule (both bounded by the window).
-    extra = [first_start] if activity.rrule else []
-    extra += [
-        parse_recurrence_id(key).astimezone(zone) for key in activity.rdates[:MAX_OCCURRENCES]
-    ]
+    # RDATE adds occurrences outside the rule (bounded by the window). An imported series
+    # whose DTSTART the rule would not give (RFC 5545 counts it anyway) carries that date as
+    # an RDATE (kiosk.ical.read); a volunteer's series starts at its first rule date.
+    extra = [parse_recurrence_id(key).astimezone(zone) for key in activity.rdates[:MAX_OCCURRENCES]]
     for moment in extra:
         if moment not in planned and window_start - duration <= moment < window_end:
             planned.append(moment)

@@ -3,18 +3,24 @@
 Owns `/api/...`. Answers in JSON only; errors are `{"error": "<message in the viewer's
 language>"}` with a 4xx status. Never exposes personal data of signups.
 
-Also owns the iCalendar feeds outside `/api`: `/calendar.ics` (every activity) and
-`/a/<id>.ics` (one activity), made by `kiosk.ical.write`. They live on their own blueprint, `ics`
-(registered by `create_app`).
+Also owns the iCalendar feeds outside `/api`: `/calendar.ics` (every activity, or narrowed
+with `?organiser=` / `?audience=`) and `/a/<id>.ics` (one activity), made by `kiosk.ical.write`.
+They live on their own blueprint, `ics` (registered by `create_app`). Every feed has an ETag
+(this process, the catalogue's version, the path and query, the year) and a Last-Modified
+(the store's last write, or this process's start if later), and answers If-None-Match and
+If-Modified-Since with 304 before it builds anything: calendar apps poll them all day.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
 from flask_babel import gettext as _
+from werkzeug.http import is_resource_modified
 
 from kiosk import services
 from kiosk.activities.model import AUDIENCES
@@ -26,6 +32,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 ics = Blueprint("ics", __name__)  # no /api prefix: calendar apps subscribe to these URLs
 MAX_DAYS = 366
 ICS_TYPE = "text/calendar; charset=utf-8"
+STARTED = datetime.now(UTC).replace(microsecond=0)  # new code may write feeds differently
 
 
 def _error(message: str, status: int = 400):  # type: ignore[no-untyped-def]
@@ -118,9 +125,29 @@ def board_version():  # type: ignore[no-untyped-def]
     return response
 
 
-def _calendar_response(body: bytes, filename: str) -> Response:
-    response = Response(body, content_type=ICS_TYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _feed(snap: Snapshot, filename: str, build: Callable[[date], bytes]) -> Response:
+    """The feed `build(today)` makes, or 304 when the caller has it already (validators
+    from what the feed depends on: the catalogue, the request, the year of its VTIMEZONEs;
+    checked before anything is built)."""
+    svc = services.get()
+    today = svc.now().date()
+    token = svc.pages.token if svc.pages is not None else ""
+    query = sorted(request.args.items(multi=True))
+    digest = hashlib.blake2b(
+        repr((snap.version, request.path, query, today.year)).encode(), digest_size=8
+    ).hexdigest()
+    etag = f"{token}-{digest}"
+    changed = max(svc.store.last_change or STARTED, STARTED)
+    if not is_resource_modified(request.environ, etag=etag, last_modified=changed):
+        response = Response(status=304)
+    else:
+        response = Response(build(today), content_type=ICS_TYPE)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.set_etag(etag)
+    # Not within the second of the last write: a later write in it would keep the date.
+    if changed < datetime.now(UTC).replace(microsecond=0):
+        response.last_modified = changed
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 
@@ -154,8 +181,11 @@ def calendar_feed():  # type: ignore[no-untyped-def]
             return _error(_("Okänd målgrupp."), 404)
         chosen = [a for a in chosen if audience in a.audiences]
     ordered = sorted(chosen, key=lambda a: (a.start, a.id))
-    body = calendar_bytes(ordered, snap.places, snap.organisers, name)
-    return _calendar_response(body, "motesplats.ics")
+    return _feed(
+        snap,
+        "motesplats.ics",
+        lambda today: calendar_bytes(ordered, snap.places, snap.organisers, name, today=today),
+    )
 
 
 @ics.get("/a/<activity_id>.ics")
@@ -165,6 +195,11 @@ def activity_feed(activity_id: str):  # type: ignore[no-untyped-def]
     activity = snap.activities.get(activity_id)
     if activity is None:
         abort(404)
-    body = calendar_bytes([activity], snap.places, snap.organisers, snap.site.name)
     stem = "".join(c for c in activity_id.split("@")[0] if c.isalnum() or c in "-_") or "aktivitet"
-    return _calendar_response(body, f"{stem}.ics")
+    return _feed(
+        snap,
+        f"{stem}.ics",
+        lambda today: calendar_bytes(
+            [activity], snap.places, snap.organisers, snap.site.name, today=today
+        ),
+    )

@@ -52,6 +52,7 @@ from kiosk.activities.model import (
     parse_recurrence_id,
     recurrence_id,
 )
+from kiosk.activities.recurrence import occurs_at
 from kiosk.ical.common import (
     CATEGORY_AUDIENCES,
     FOREIGN_SOURCE,
@@ -420,10 +421,7 @@ def _read_group(uid: str, master: Event, overrides: list[Event], reader: _Reader
         tz=zone.key,
         rrule=reader.rrule(master, start, zone),
         exdates=[recurrence_id(d) for d in reader.dates(master, "EXDATE", zone, wall)],
-        rdates=sorted(
-            {recurrence_id(d) for d in reader.dates(master, "RDATE", zone, wall)}
-            - {recurrence_id(start)}
-        ),
+        rdates=sorted({recurrence_id(d) for d in reader.dates(master, "RDATE", zone, wall)}),
         audiences=_audiences(master, ours),
         version=max(1, _sequence(master)),
         **fields,
@@ -446,10 +444,12 @@ def _read_group(uid: str, master: Event, overrides: list[Event], reader: _Reader
         rule = rrulestr(activity.rrule, dtstart=start.astimezone(zone))
         if _ends_before_it_begins(rule, start):
             raise reader.fail("its repeat rule ends (UNTIL) before the event begins")
+        if not occurs_at(activity, start.astimezone(zone)):  # RFC 5545: DTSTART counts
+            activity.rdates = sorted({*activity.rdates, recurrence_id(start)})
         planned = {recurrence_id(start), *activity.rdates}
         for key in activity.overrides:
             original = parse_recurrence_id(key).astimezone(zone)
-            if key not in planned and not rule.between(original, original, inc=True):
+            if key not in planned and not occurs_at(activity, original):
                 reader.warn(f"a changed occurrence ({key}) is not one of the series' dates: added")
                 activity.rdates = sorted({*activity.rdates, key})
     problems = activity.problems()

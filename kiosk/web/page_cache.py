@@ -1,6 +1,7 @@
 """Rendered public pages kept in memory and served in front of Flask, with ETags and 304s.
 
-Owns the response cache for the board (`/`) and detail pages (`/a/<id>`). It is a small
+Owns the response cache for the board (`/`) and detail pages (`/a/<id>`; not the feeds
+`/a/<id>.ics`, which answer their own conditional requests in `kiosk.api.views`). It is a small
 WSGI layer around the Flask app: on a hit it answers from memory without entering Flask
 (Flask's per-request work costs more than a cached page does); on a miss Flask renders and
 the answer is kept. The key holds the path, the query (without `lang`), the locale chosen
@@ -58,7 +59,11 @@ class PageCache:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]):  # type: ignore[no-untyped-def]
         path = environ.get("PATH_INFO", "")
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not CACHEABLE_PATH.match(path):
+        if (
+            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or not CACHEABLE_PATH.match(path)
+            or path.endswith(".ics")
+        ):
             return self.wsgi_app(environ, start_response)
         query = parse_qsl(environ.get("QUERY_STRING", ""))
         query_lang = next((v for k, v in query if k == "lang"), None)

@@ -531,3 +531,24 @@ def test_windows_zone_names_utc_and_floating_series() -> None:
     # clock of the calendar's zone (Stockholm here).
     assert {o.start.astimezone(UTC).hour for o in expand(found["utc@test"], *window)} == {17}
     assert {o.start.astimezone(STOCKHOLM).hour for o in expand(found["flyt@test"], *window)} == {17}
+
+
+def test_an_all_day_activity_goes_out_as_dates_and_comes_back_the_same() -> None:
+    start = datetime(2026, 12, 12, 0, 0, tzinfo=STOCKHOLM)
+    market = Activity(
+        id="marknad@test",
+        title={"sv": "Julmarknad"},
+        start=start,
+        end=datetime(2026, 12, 14, 0, 0, tzinfo=STOCKHOLM),
+        rrule="FREQ=YEARLY;COUNT=3",
+        exdates=[recurrence_id(datetime(2027, 12, 12, 0, 0, tzinfo=STOCKHOLM))],
+    )
+    text = calendar_bytes([market], {}, {}, "Test").decode()
+    assert "DTSTART;VALUE=DATE:20261212" in text and "DTEND;VALUE=DATE:20261214" in text
+    assert "EXDATE;VALUE=DATE:20271212" in text
+    again = only(activities_from_ics(text.encode()))
+    assert (again.start, again.end, again.exdates) == (market.start, market.end, market.exdates)
+    reference = recurring_ical_events.of(Calendar.from_ical(text)).between(
+        date(2026, 1, 1), date(2030, 1, 1)
+    )
+    assert [e["DTSTART"].dt for e in reference] == [date(2026, 12, 12), date(2028, 12, 12)]
