@@ -72,6 +72,11 @@ def localised(texts: Mapping[str, str]) -> Markup:
     return html
 
 
+def isolated(text: str) -> Markup:
+    """A name in its own direction (<bdi>): "Götene bibliotek, Läsesalen" inside Arabic."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 def spoken_list(codes: list[str]) -> Markup:
     """Spoken languages, each isolated in its own direction, separated outside the isolation."""
     items = [
@@ -85,10 +90,17 @@ def spoken_list(codes: list[str]) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        hhmm=hhmm, time_range=time_range, long_date=long_date, cost=cost, localised=localised
+        hhmm=hhmm,
+        time_range=time_range,
+        long_date=long_date,
+        cost=cost,
+        localised=localised,
+        isolated=isolated,
+        audience_label_of=lambda code: str(AUDIENCE_LABELS.get(code, code)).lower(),
     )
     app.jinja_env.globals.update(
         day_heading=day_heading,
+        day_name=day_name,
         audience_label=lambda code: AUDIENCE_LABELS.get(code, code),
         status_label=lambda code: STATUS_LABELS.get(code, code),
         spoken_list=spoken_list,

@@ -169,3 +169,34 @@ def test_an_all_day_activity_says_so_instead_of_midnight_times(
     assert "Hela dagen" in card and "00:00–" not in card
     arabic = client.get("/?lang=ar").get_data(as_text=True)
     assert "طوال اليوم" in arabic
+
+
+def test_an_activity_not_for_everyone_says_whom_it_is_for(client: FlaskClient) -> None:
+    html = client.get("/?lang=sv&for=women").get_data(as_text=True)
+    cards = {c.split('<h3 class="title">', 1)[-1][:200]: c for c in html.split("<article")[1:]}
+    breakfast = next(c for t, c in cards.items() if "Kvinnofrukost" in t)
+    cafe = next(c for t, c in cards.items() if "Språkcafé" in t)
+    assert "Bara för kvinnor" in breakfast and "Bara för" not in cafe
+    arabic = client.get("/?lang=ar&for=women").get_data(as_text=True)
+    assert "مخصّص لـ" in arabic
+
+
+def test_opening_hours_stay_in_order_in_right_to_left(client: FlaskClient) -> None:
+    html = client.get("/?lang=ar").get_data(as_text=True)
+    hours = html.split('<p class="hours">', 1)[1].split("</p>", 1)[0]
+    # open on the fixed Tuesday: the range is one left-to-right isolate
+    opens, closes = hours.split("\u2066", 1)[1].split("\u2069", 1)[0].split("–")
+    assert (opens, closes) == ("10:00", "18:00")
+    assert "<bdi>" in hours  # the meeting place's name keeps its own direction
+
+
+def test_a_moved_occurrence_says_its_new_time_in_the_viewers_language(
+    client: FlaskClient,
+) -> None:
+    for lang, words in [("en", "This time: "), ("ti", "ኣብዚ እዋን: "), ("ar", "هذه المرة: ")]:
+        html = client.get(f"/?lang={lang}").get_data(as_text=True)
+        changed = [c for c in html.split("<article")[1:] if "status-changed" in c[:80]]
+        said = [c for c in changed if words in c]
+        assert said, (lang, len(changed))
+        when = said[0].split(words, 1)[1].split("</p>", 1)[0]
+        assert "\u2066" in when and "–" in when  # the day in the language, times kept LTR
