@@ -105,6 +105,7 @@ def values_of(activity: Activity, zone: ZoneInfo) -> dict[str, Any]:
         "capacity": str(activity.signup.capacity or ""),
         "status": activity.status,
         "status_note": activity.status_note.get("sv", ""),
+        "status_notes": activity.status_note,
         "version": str(activity.version),
     }
     for lang in LANGUAGES:
@@ -131,6 +132,16 @@ def blank_values(today: date) -> dict[str, Any]:
 
 def _text(form: MultiDict, name: str, limit: int) -> str:
     return form.get(name, "").replace("\r\n", "\n").strip()[:limit]
+
+
+def notes_from(form: MultiDict, name: str) -> dict[str, str]:
+    """A board message per language: `name` is the Swedish one, `name_<code>` the others
+    (empty ones left out)."""
+    notes = {"sv": _text(form, name, 300)}
+    for lang in LANGUAGES:
+        if lang.code != "sv":
+            notes[lang.code] = _text(form, f"{name}_{lang.code}", 300)
+    return {code: text for code, text in notes.items() if text}
 
 
 def _parse_time(text: str) -> time | None:
@@ -279,6 +290,5 @@ def parse(
 
     status = form.get("status", "scheduled")
     activity.status = status if status in ("scheduled", "cancelled") else "scheduled"
-    note = _text(form, "status_note", 300)
-    activity.status_note = {**activity.status_note, "sv": note} if note else {}
+    activity.status_note = notes_from(form, "status_note")
     return result

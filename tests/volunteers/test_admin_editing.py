@@ -408,3 +408,32 @@ def test_series_edits_survive_the_ics_round_trip(app: Flask, client: FlaskClient
     assert [
         (o.recurrence_id, o.start, o.end, o.status == "cancelled") for o in expand(again, *window)
     ] == expected
+
+
+def test_a_cancellation_note_can_be_written_in_every_language(
+    app: Flask, client: FlaskClient
+) -> None:
+    login(client, "anna")
+    create(client, confirm_clash="yes")
+    activity = find(app, "Syjunta")
+    form = client.get(f"/admin/edit/{activity.id}/o/20261126T170000Z").get_data(as_text=True)
+    assert 'name="note_ar"' in form and 'dir="rtl"' in form and 'name="note_ti"' in form
+    token = csrf(client, "/admin/")
+    cancelled = client.post(
+        f"/admin/edit/{activity.id}/o/20261126T170000Z",
+        data={
+            "csrf_token": token,
+            "action": "cancel",
+            "version": "1",
+            "note": "Ledaren är sjuk",
+            "note_ar": "المدربة مريضة",
+            "note_ti": "መራሒት ሓሚማ ኣላ",
+            "note_so": "",
+        },
+    )
+    assert cancelled.status_code == 303
+    override = find(app, "Syjunta").overrides["20261126T170000Z"]
+    assert override.note == {"sv": "Ledaren är sjuk", "ar": "المدربة مريضة", "ti": "መራሒት ሓሚማ ኣላ"}
+    assert "المدربة مريضة" in client.get("/?lang=ar").get_data(as_text=True)
+    somali = client.get("/?lang=so").get_data(as_text=True)
+    assert "Ledaren är sjuk" in somali  # no Somali note: the Swedish one, marked as such

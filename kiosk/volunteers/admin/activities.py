@@ -208,8 +208,7 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
         status = 400
         action = request.form.get("action", "")
         version = request.form.get("version", "")
-        note_text = request.form.get("note", "").strip()[:300]
-        note = {"sv": note_text} if note_text else {}
+        note = activity_form.notes_from(request.form, "note")
         start = end = None
         if action == "move":
             try:
