@@ -263,6 +263,8 @@ def _never_matches(rule_text: str, dtstart: datetime) -> bool:
             **given,
         )
         return next(iter(probe), None) is None
+    except IndexError:  # dateutil cannot follow it at all (BYDAY=99MO): nothing to show
+        return True
     except (ValueError, TypeError, OverflowError):
         return False
 
@@ -316,18 +318,23 @@ def planned_starts(
         return []
     limit = series.limit if limit is None else limit
     found: list[datetime] = []
-    for scanned, moment in enumerate(_rule_near(series, rule_text, dtstart, low), 1):
-        if moment > high:  # the comparisons of dateutil's between(inc=True)
-            break
-        if moment >= low:
-            found.append(moment)
-            if len(found) >= limit:
-                if moment < high:
-                    _cut_short(activity.id, rule_text, f"only {limit} occurrences a window")
+    try:
+        for scanned, moment in enumerate(_rule_near(series, rule_text, dtstart, low), 1):
+            if moment > high:  # the comparisons of dateutil's between(inc=True)
                 break
-        elif scanned >= MAX_SCAN:
-            _cut_short(activity.id, rule_text, f"followed for {MAX_SCAN} occurrences only")
-            break
+            if moment >= low:
+                found.append(moment)
+                if len(found) >= limit:
+                    if moment < high:
+                        _cut_short(activity.id, rule_text, f"only {limit} occurrences a window")
+                    break
+            elif scanned >= MAX_SCAN:
+                _cut_short(activity.id, rule_text, f"followed for {MAX_SCAN} occurrences only")
+                break
+    except (IndexError, ValueError, OverflowError) as exc:
+        # dateutil builds some rules it cannot follow (BYDAY=99MO: IndexError, found by
+        # tests/ical/test_fuzz.py): the series shows what it gave so far, the board stays up
+        _cut_short(activity.id, rule_text, f"the rule cannot be followed ({type(exc).__name__})")
     return found
 
 

@@ -246,3 +246,20 @@ def test_planned_starts_are_what_dateutil_gives_from_dtstart() -> None:
             assert planned_starts(activity, low, high, limit=10**9) == reference, (rule, first, low)
             compared += 1
     assert compared > 400
+
+
+def test_a_rule_dateutil_builds_but_cannot_follow_leaves_the_board_up(app, client) -> None:  # type: ignore[no-untyped-def]
+    """FREQ=YEARLY;BYDAY=99MO (found by the fuzz test): dateutil raises IndexError while
+    iterating; the import and the board go on."""
+    from kiosk import services as svc_module
+    from kiosk.ical.read import read_calendar
+
+    data = (
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:konstig@test\r\nSUMMARY:Konstig regel\r\n"
+        "DTSTART:20261125T100000Z\r\nRRULE:FREQ=YEARLY;BYDAY=99MO\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    (activity,) = read_calendar(data).activities
+    svc_module.get_for(app).store.put("activities", activity.to_doc())
+    assert client.get("/").status_code == 200
+    assert client.get("/api/activities").status_code == 200
