@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import uuid
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -90,6 +90,15 @@ class SignupSettings:
 
     def to_doc(self) -> dict[str, Any]:
         return {"required": self.required, "capacity": self.capacity, "how": self.how}
+
+
+def whole_days(start: datetime, end: datetime, zone: ZoneInfo) -> int:
+    """How many whole days run from `start` to `end` in `zone` when both are local midnights
+    (an all-day activity or occurrence, as calendars write them); 0 otherwise."""
+    start, end = start.astimezone(zone), end.astimezone(zone)
+    if start.time() == end.time() == time(0) and end.date() > start.date():
+        return (end.date() - start.date()).days
+    return 0
 
 
 @dataclass

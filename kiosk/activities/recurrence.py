@@ -27,13 +27,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from datetime import time as wall_time
 from functools import lru_cache
 from math import prod
 
 from dateutil.rrule import YEARLY, rrule, rrulestr
 
-from kiosk.activities.model import Activity, Texts, parse_recurrence_id, recurrence_id
+from kiosk.activities.model import (
+    Activity,
+    Texts,
+    parse_recurrence_id,
+    recurrence_id,
+    whole_days,
+)
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +105,7 @@ class Occurrence:
     @property
     def all_day(self) -> bool:
         """Whole days: from a local midnight to a later one (as calendars write all-day)."""
-        return self.end > self.start and self.start.time() == self.end.time() == wall_time(0)
+        return whole_days(self.start, self.end, self.activity.zone) > 0
 
     @property
     def location(self) -> str:

@@ -596,9 +596,9 @@ def _salvage(text: str, warnings: list[str]) -> list[Calendar]:
     for found in _parse_events(header, events, zones, warnings):
         for event in found.walk("VEVENT"):
             calendar.add_component(event)
-    for zone_calendar in [_one(header, [], zones)]:
-        for zone in zone_calendar.walk("VTIMEZONE") if zone_calendar else []:
-            calendar.add_component(zone)
+    zone_calendar = _one(header, [], zones)  # the readable time zones, parsed once
+    for zone in zone_calendar.walk("VTIMEZONE") if zone_calendar else []:
+        calendar.add_component(zone)
     return [calendar]
 
 

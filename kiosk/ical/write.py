@@ -42,6 +42,7 @@ from kiosk.activities.model import (
     Place,
     Texts,
     parse_recurrence_id,
+    whole_days,
 )
 from kiosk.ical.common import PRODID, X, primary_language, wall_add
 
@@ -112,10 +113,8 @@ def _all_day(activity: Activity) -> bool:
     """Whole days (local midnight to a later midnight), written as DATE values the way
     calendars write all-day events - unless the rule ends at a time (UNTIL must then be a
     DATE too, which the stored rule is not)."""
-    zone = activity.zone
-    start, end = activity.start.astimezone(zone), activity.end.astimezone(zone)
-    midnights = start.time() == end.time() == time(0) and end > start
-    return midnights and "UNTIL=" not in (activity.rrule or "")
+    whole = whole_days(activity.start, activity.end, activity.zone) > 0
+    return whole and "UNTIL=" not in (activity.rrule or "")
 
 
 def _moment(value: datetime, as_date: bool) -> date | datetime:

@@ -22,7 +22,14 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from kiosk.activities.model import AUDIENCES, Activity, SignupSettings, new_uid, plain_digits
+from kiosk.activities.model import (
+    AUDIENCES,
+    Activity,
+    SignupSettings,
+    new_uid,
+    plain_digits,
+    whole_days,
+)
 from kiosk.languages import LANGUAGES, SPOKEN_NAMES
 
 NEW = "__new__"
@@ -71,22 +78,12 @@ def repeat_of(rule: str | None) -> tuple[str, date | None]:
     return kind, until
 
 
-def whole_days(activity: Activity, zone: ZoneInfo) -> int | None:
-    """How many days `activity` lasts if it runs from midnight to midnight in `zone` (an
-    all-day activity), else None."""
-    start = activity.start.astimezone(zone)
-    end = activity.end.astimezone(zone)
-    if start.time() == time(0) and end.time() == time(0) and end.date() > start.date():
-        return (end.date() - start.date()).days
-    return None
-
-
 def values_of(activity: Activity, zone: ZoneInfo) -> dict[str, Any]:
     """The form's fields for an existing activity."""
     start = activity.start.astimezone(zone)
     end = activity.end.astimezone(zone)
     repeat, until = repeat_of(activity.rrule)
-    days = whole_days(activity, zone)
+    days = whole_days(activity.start, activity.end, zone) or None
     values: dict[str, Any] = {
         "date": start.date().isoformat(),
         "start_time": start.strftime("%H:%M"),

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from kiosk import services
 from kiosk.activities import clash
-from kiosk.activities.model import AUDIENCES, Activity, Override, plain_digits
+from kiosk.activities.model import AUDIENCES, Activity, Override, plain_digits, whole_days
 from kiosk.activities.recurrence import expand
 from kiosk.board import agenda
 from kiosk.languages import LANGUAGES, SPOKEN_NAMES
@@ -184,14 +184,6 @@ def _save(account: Account, existing: Activity | None):  # type: ignore[no-untyp
     return redirect(url_for("admin.index"), code=303)
 
 
-def _whole_days(start: datetime, end: datetime, zone: Any) -> int:
-    """How many days an occurrence from midnight to a later midnight lasts (0: not such)."""
-    start, end = start.astimezone(zone), end.astimezone(zone)
-    if start.time() == end.time() == time(0) and end.date() > start.date():
-        return (end.date() - start.date()).days
-    return 0
-
-
 @bp.route("/edit/<activity_id>/o/<rid>", methods=["GET", "POST"])
 @auth.login_required
 def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
@@ -217,7 +209,7 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
                 ends = time.fromisoformat(request.form.get("end_time", ""))
                 start = datetime.combine(day, starts, svc.zone)
                 end = datetime.combine(day, ends, svc.zone)
-                days = _whole_days(occ.start, occ.end, svc.zone)
+                days = whole_days(occ.start, occ.end, svc.zone)
                 if days and starts == ends == time(0):  # an all-day occurrence keeps its days
                     end = datetime.combine(day + timedelta(days=days), time(0), svc.zone)
                 if end <= start:
