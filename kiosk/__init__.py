@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kiosk.help import views as help_views
     from kiosk.municipality import views as municipality
     from kiosk.signups import views as signup
+    from kiosk.translating import views as translate
     from kiosk.volunteers import auth
     from kiosk.volunteers import organiser_views as organiser
     from kiosk.volunteers import poster_views as poster
@@ -59,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(directory.bp)
     app.register_blueprint(digest.bp)
     app.register_blueprint(help_views.bp)
+    app.register_blueprint(translate.bp)
     app.wsgi_app = request_log.AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.globals.update(
         current_account=auth.current_account, default_locale=i18n.default_locale

@@ -5,7 +5,9 @@ A volunteer's edit (`kiosk.volunteers.editing`), a change imported from a centra
 `ActivityBook`, which stamps each written document with its next version, who wrote it and
 on which device (Morango's idea: a change carries its origin and a counter), and writes the
 audit line with the document before and after. Imported changes are audited as coming from
-the calendar they came from (`calendar:<source>`), the demo week as `demo`. Callers hold the
+the calendar they came from (`calendar:<source>`), the demo week as `demo`. Every write
+keeps the translation marks (`kiosk.activities.translation.track`): which Swedish each
+translation was made from. Callers hold the
 store's lock around a read-check-write (`store.lock()`); the book never decides whether a
 write is allowed - that is the editor's and the sync rules' job.
 """
@@ -18,6 +20,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
 
+from kiosk.activities import translation
 from kiosk.activities.model import utc_iso
 from kiosk.store import Store
 
@@ -91,6 +94,7 @@ class ActivityBook:
         Else the source it was imported from: it keeps its own times, and carries the
         source as the device that changed it."""
         version = int(before.get("version", 0)) + 1 if before else 1
+        doc = translation.track(before, doc, by_a_reader=origin is None)
         if origin is None:
             written = self.stamp(
                 {
@@ -132,7 +136,8 @@ class ActivityBook:
         for doc in docs:
             before = self.get(doc["id"])
             version = int(before.get("version", 0)) + 1 if before else 1
-            stamped.append({**doc, "version": version, "updated_at": now})
+            tracked = translation.track(before, doc, by_a_reader=False)
+            stamped.append({**tracked, "version": version, "updated_at": now})
         self.store.put_many(TABLE, stamped)
         self.audit.record_many(
             [(actor, "loaded", TABLE, d["id"], None, d) for d in stamped] if stamped else []

@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
+from kiosk.activities import translation
+
 # Who an activity is for. The order is the order shown on the board.
 AUDIENCES: tuple[str, ...] = (
     "everyone",
@@ -168,6 +170,11 @@ class Activity:
     updated_by: str = ""  # display name of the volunteer who saved it last
     changed_on: str = ""  # the device that made the last change (see sync.device)
     change_counter: int = 0  # that device's counter at that change
+    # per translated text ("title/ar", "note@20261124T153000Z/ti"): a fingerprint of the
+    # Swedish it was translated from, and whether a native speaker has not checked it yet
+    # (see kiosk.activities.translation)
+    translated_from: dict[str, str] = field(default_factory=dict)
+    unreviewed: list[str] = field(default_factory=list)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -176,6 +183,16 @@ class Activity:
     @property
     def is_free(self) -> bool:
         return self.cost_sek == 0
+
+    def outdated(self, key: str) -> frozenset[str]:
+        """Languages whose translation of the text `key` (`title`, `description`,
+        `status_note`, `note@<rid>`) was made from an older Swedish text."""
+        if key.startswith(translation.NOTE_PREFIX):
+            override = self.overrides.get(key[len(translation.NOTE_PREFIX) :])
+            texts = override.note if override else {}
+        else:
+            texts = getattr(self, key, None) or {}
+        return translation.outdated_in(key, texts, self.translated_from)
 
     def problems(self) -> list[str]:
         """What is wrong with this activity, as field: reason strings (empty when valid)."""
@@ -237,6 +254,8 @@ class Activity:
             updated_by=doc.get("updated_by", ""),
             changed_on=doc.get("changed_on", ""),
             change_counter=int(doc.get("change_counter") or 0),
+            translated_from=dict(doc.get("translated_from") or {}),
+            unreviewed=list(doc.get("unreviewed") or []),
         )
 
     def to_doc(self) -> dict[str, Any]:
@@ -266,6 +285,9 @@ class Activity:
             "updated_by": self.updated_by,
             "changed_on": self.changed_on,
             "change_counter": self.change_counter,
+            # only when set: documents (and their sync hashes) stay as they were otherwise
+            **({"translated_from": self.translated_from} if self.translated_from else {}),
+            **({"unreviewed": self.unreviewed} if self.unreviewed else {}),
         }
 
 
@@ -281,15 +303,36 @@ class PlainRecord:
         return copy.deepcopy(self.__dict__)
 
 
+# What kind of building or ground a place is; each has a pictogram and a translated name, so
+# a reader of any language knows "Götene simhall" is the swimming hall.
+PLACE_KINDS: tuple[str, ...] = (
+    "library",
+    "swimming_hall",
+    "sports_ground",
+    "church",
+    "school",
+    "village_hall",
+    "municipal_office",
+    "outdoors",
+    "other",
+)
+
+
 @dataclass
 class Place(PlainRecord):
-    """Where things happen. Stored in the table `places`."""
+    """Where things happen. Stored in the table `places`.
+
+    `name` is the place's own (Swedish) name, as on the sign; `names` holds it per language,
+    translated or transliterated ("مسبح غوتينه"); `how_to` says per language how to get there."""
 
     id: str
     name: str
     address: str = ""
     room: str = ""
     map_url: str = ""
+    kind: str = "other"
+    names: Texts = field(default_factory=dict)
+    how_to: Texts = field(default_factory=dict)
 
 
 @dataclass

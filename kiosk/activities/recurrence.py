@@ -114,6 +114,20 @@ class Occurrence:
         return override.location if override else ""
 
     @property
+    def title_outdated(self) -> frozenset[str]:
+        """Languages whose shown title is translated from an older Swedish one."""
+        override = self.activity.overrides.get(self.recurrence_id)
+        return frozenset() if override and override.title else self.activity.outdated("title")
+
+    @property
+    def note_outdated(self) -> frozenset[str]:
+        """Languages whose shown note (this date's, else the series') is outdated."""
+        override = self.activity.overrides.get(self.recurrence_id)
+        if override and override.note:
+            return self.activity.outdated(f"note@{self.recurrence_id}")
+        return self.activity.outdated("status_note")
+
+    @property
     def key(self) -> str:
         """Unique across the board: activity id plus recurrence id."""
         return f"{self.activity.id}/{self.recurrence_id}"

@@ -9,7 +9,8 @@ one-time link whose token is stored only as a SHA-256 hash and expires after
 `INVITATION_DAYS`. No HTTP here: `kiosk.volunteers.auth` keeps the logged-in account in the session.
 
 Roles: `admin` edits everything and manages people, settings and backups; `organiser` edits
-only activities of the organisations (`organisers` table) listed on the account.
+only activities of the organisations (`organisers` table) listed on the account;
+`translator` only translates texts into the languages listed on the account (no other rights).
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from kiosk.activities.model import PlainRecord, parse_utc, utc_iso
+from kiosk.languages import BY_CODE, SOURCE_LANGUAGE
 from kiosk.store import Store
 
 ACCOUNTS = "accounts"
 INVITATIONS = "invitations"
-ROLES = ("admin", "organiser")
+ROLES = ("admin", "organiser", "translator")
 LOCK_AFTER = 10
 LOCK_MINUTES = 15
 INVITATION_DAYS = 7
@@ -71,6 +73,7 @@ class Account(PlainRecord):
     created_at: str = ""
     last_login: str | None = None
     active: bool = True
+    languages: list[str] = field(default_factory=list)  # a translator's target languages
 
     @property
     def username(self) -> str:
@@ -80,9 +83,19 @@ class Account(PlainRecord):
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def is_translator(self) -> bool:
+        return self.role == "translator"
+
     def may_edit(self, organiser_id: str | None) -> bool:
         """Whether this account may change an activity run by `organiser_id`."""
+        if self.is_translator:
+            return False
         return self.is_admin or (organiser_id is not None and organiser_id in self.organiser_ids)
+
+    def may_translate(self, language: str) -> bool:
+        """Whether this account may write texts in `language` (admins: every language)."""
+        return self.is_admin or (self.is_translator and language in self.languages)
 
 
 @dataclass
@@ -96,6 +109,17 @@ class Invitation(PlainRecord):
     created_at: str
     expires_at: str
     used_by: str | None = None
+    languages: list[str] = field(default_factory=list)
+
+
+def _target_languages(role: str, languages: list[str] | None) -> list[str]:
+    """A translator's languages: known interface languages other than Swedish, at least one."""
+    if role != "translator":
+        return []
+    chosen = [code for code in BY_CODE if code in (languages or []) and code != SOURCE_LANGUAGE]
+    if not chosen:
+        raise AccountError("languages_missing")
+    return chosen
 
 
 def _token_hash(token: str) -> str:
@@ -150,7 +174,13 @@ class AccountBook:
         return any(a.is_admin and a.active for a in self.all())
 
     def _new(
-        self, username: str, password: str, role: str, display_name: str, organiser_ids: list[str]
+        self,
+        username: str,
+        password: str,
+        role: str,
+        display_name: str,
+        organiser_ids: list[str],
+        languages: list[str] | None = None,
     ) -> Account:
         """A checked, hashed account not yet stored (hashing takes ~0.1 s: no lock held)."""
         name = normalise_username(username)
@@ -164,6 +194,7 @@ class AccountBook:
             password_hash=self.hasher.hash(password),
             organiser_ids=list(organiser_ids),
             created_at=utc_iso(self.clock()),
+            languages=_target_languages(role, languages),
         )
 
     def create(
@@ -173,8 +204,11 @@ class AccountBook:
         role: str,
         display_name: str = "",
         organiser_ids: list[str] | None = None,
+        languages: list[str] | None = None,
     ) -> Account:
-        account = self._new(username, password, role, display_name, list(organiser_ids or []))
+        account = self._new(
+            username, password, role, display_name, list(organiser_ids or []), languages
+        )
         with self.store.lock():
             if self.store.get(ACCOUNTS, account.id) is not None:
                 raise AccountError("username_taken")
@@ -236,11 +270,16 @@ class AccountBook:
     # ---- invitations -----------------------------------------------------------------
 
     def invite(
-        self, role: str, organiser_ids: list[str], created_by: str
+        self,
+        role: str,
+        organiser_ids: list[str],
+        created_by: str,
+        languages: list[str] | None = None,
     ) -> tuple[Invitation, str]:
         """A new invitation and its token (shown once; only its hash is kept)."""
         if role not in ROLES:
             raise AccountError("role_invalid")
+        target_languages = _target_languages(role, languages)
         token = secrets.token_urlsafe(24)
         now = self.clock()
         invitation = Invitation(
@@ -250,6 +289,7 @@ class AccountBook:
             created_by=created_by,
             created_at=utc_iso(now),
             expires_at=utc_iso(now + timedelta(days=INVITATION_DAYS)),
+            languages=target_languages,
         )
         self.store.put(INVITATIONS, invitation.to_doc())
         return invitation, token
@@ -268,7 +308,12 @@ class AccountBook:
         """Create the invited account; the invitation is used up in the same write."""
         invitation = self.invitation(token)
         account = self._new(
-            username, password, invitation.role, display_name, invitation.organiser_ids
+            username,
+            password,
+            invitation.role,
+            display_name,
+            invitation.organiser_ids,
+            invitation.languages,
         )
         with self.store.lock():
             invitation = self.invitation(token)  # again: another tab may have used it

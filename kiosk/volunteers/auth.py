@@ -2,8 +2,9 @@
 
 Owns the session keys of a login, their expiry (`SESSION_HOURS` after login; the cookie is a
 browser-session cookie, so closing the browser on a shared tablet ends it too), the
-decorators `login_required` and `admin_required`. The session is cleared on
-login, so a session id planted before login is worthless.
+decorators `login_required` (any editor: admin or organiser), `admin_required` and
+`translator_required` (a translator or an admin; a translator passes no other guard). The
+session is cleared on login, so a session id planted before login is worthless.
 """
 
 from __future__ import annotations
@@ -57,11 +58,35 @@ def current_account() -> Account | None:
     return account
 
 
+TRANSLATOR_HOME = "translate.index"
+
+
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """An editor's view: a translator is sent to the translation queue instead."""
+
     @functools.wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        if current_account() is None:
+        account = current_account()
+        if account is None:
             return redirect(url_for("admin.login", next=request.full_path))
+        if account.is_translator:
+            return redirect(url_for(TRANSLATOR_HOME))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def translator_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A translator's view (admins too); which languages is the view's check
+    (`Account.may_translate`)."""
+
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        account = current_account()
+        if account is None:
+            return redirect(url_for("admin.login", next=request.full_path))
+        if not (account.is_translator or account.is_admin):
+            abort(403)
         return view(*args, **kwargs)
 
     return guarded

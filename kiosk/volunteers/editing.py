@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from kiosk.activities import translation
 from kiosk.activities.book import ActivityBook
 from kiosk.activities.model import Activity, Organiser, Override, Place, SiteSettings, Texts
 from kiosk.activities.recurrence import moved_keys
@@ -54,6 +55,17 @@ class ReadOnly(NotAllowed):
 
 
 ChangeHook = Callable[[dict[str, Any] | None, dict[str, Any] | None], None]
+
+
+def _texts_for(activity: Activity, key: str) -> Texts:
+    """The stored texts (to change in place) of `key`; ValueError for an unknown key."""
+    if key in translation.SERIES_KEYS:
+        return getattr(activity, key)  # type: ignore[no-any-return]
+    if key.startswith(translation.NOTE_PREFIX):
+        override = activity.overrides.get(key[len(translation.NOTE_PREFIX) :])
+        if override is not None:
+            return override.note
+    raise ValueError(f"no text {key!r}")
 
 
 class Editor:
@@ -188,6 +200,39 @@ class Editor:
             self.book.delete(activity_id, current.to_doc(), actor=who.id)
             self.on_change(current.to_doc(), None)
 
+    def translate(
+        self,
+        who: Account,
+        activity_id: str,
+        key: str,
+        lang: str,
+        text: str,
+        made_from: str,
+        *,
+        confirm: bool = False,
+    ) -> Activity:
+        """Write one text of an activity in one language (`key` as in
+        `kiosk.activities.translation`), translated from the Swedish whose fingerprint is
+        `made_from` (what the translator saw: if the Swedish changed meanwhile, the new
+        translation shows as outdated, nothing is lost). `confirm`: the stored translation
+        is right as it is (reviewed). No version check: only this one text changes."""
+        if not who.may_translate(lang) or lang == "sv":
+            raise NotAllowed(activity_id)
+        with self.store.lock():
+            current = self._current(activity_id)
+            self._check_writable(current)
+            changed = copy.deepcopy(current)
+            texts = _texts_for(changed, key)
+            if confirm:
+                if not texts.get(lang, "").strip():
+                    raise ValueError("nothing to confirm")
+            else:
+                texts[lang] = text
+            name = translation.mark_key(key, lang)
+            changed.translated_from[name] = made_from
+            changed.unreviewed = [n for n in changed.unreviewed if n != name]
+            return self._write(who, changed, current)
+
     def add_place(self, who: Account, name: str, address: str = "", room: str = "") -> Place:
         place = Place(slug_id("place", name), name, address, room)
         self.store.put("places", place.to_doc())
@@ -212,6 +257,18 @@ class Editor:
             self.audit.record(
                 who.id, "changed", "organisers", organiser.id, before, organiser.to_doc()
             )
+
+    def save_place(self, who: Account, place: Place) -> None:
+        """Change a place (kind, names, address, how to get there): admins only, since
+        every organisation's activities share it."""
+        if not who.is_admin:
+            raise NotAllowed(place.id)
+        with self.store.lock():
+            before = self.store.get("places", place.id)
+            if before is None:
+                raise Gone(place.id)
+            self.store.put("places", place.to_doc())
+            self.audit.record(who.id, "changed", "places", place.id, before, place.to_doc())
 
     def save_site(self, who: Account, site: SiteSettings) -> None:
         with self.store.lock():

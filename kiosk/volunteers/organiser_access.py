@@ -40,7 +40,11 @@ def log_out() -> None:
 
 
 def is_organiser() -> bool:
-    return (bool(session.get(SESSION_KEY)) and pin_configured()) or current_account() is not None
+    """The shared PIN, or a logged-in editor (a translator account is not one)."""
+    if session.get(SESSION_KEY) and pin_configured():
+        return True
+    account = current_account()
+    return account is not None and not account.is_translator
 
 
 def may_see(organiser_id: str | None) -> bool:

@@ -6,7 +6,7 @@ locale (weekday names, 24-hour clock) in the zone of the datetime given (the mun
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 
 from babel.dates import format_date, format_time
@@ -14,9 +14,10 @@ from flask import Flask
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from kiosk.activities.model import PLACE_KINDS, Place
 from kiosk.languages import BY_CODE, SOURCE_LANGUAGE, SPOKEN_NAMES, pick_text
 from kiosk.web.i18n import current_language
-from kiosk.web.labels import AUDIENCE_LABELS, STATUS_LABELS
+from kiosk.web.labels import AUDIENCE_LABELS, PLACE_KIND_LABELS, STATUS_LABELS
 
 
 def _locale() -> str:
@@ -53,8 +54,10 @@ def cost(cost_sek: int) -> str:
     return _("Gratis") if cost_sek == 0 else _("%(amount)s kr", amount=cost_sek)
 
 
-def localised(texts: Mapping[str, str]) -> Markup:
-    """The text in the viewer's language, or Swedish with a "(på svenska)" marker.
+def localised(texts: Mapping[str, str], outdated: Collection[str] = ()) -> Markup:
+    """The text in the viewer's language, or Swedish with a "(på svenska)" marker; a
+    translation made from an older Swedish text (its language in `outdated`) is shown with
+    an "(older translation)" marker until someone updates it.
 
     The text is isolated with <bdi> so Swedish inside Arabic (or the reverse) keeps its
     own direction.
@@ -69,12 +72,33 @@ def localised(texts: Mapping[str, str]) -> Markup:
     )
     if fell_back:
         html += Markup(' <bdi class="fallback">{}</bdi>').format(_("(på svenska)"))
+    elif shown_in in outdated:
+        html += Markup(' <bdi class="fallback outdated">{}</bdi>').format(
+            _("(äldre översättning, svenskan har ändrats)")
+        )
     return html
 
 
 def isolated(text: str) -> Markup:
     """A name in its own direction (<bdi>): "Götene bibliotek, Läsesalen" inside Arabic."""
     return Markup("<bdi>{}</bdi>").format(text)
+
+
+def place_name(place: Place) -> Markup:
+    """A place's name for this reader: its name in the reader's language (translated or
+    transliterated) with the name on the sign beside it, each isolated in its own direction
+    ("مسبح يوتينه (Götene simhall)"); the sign's name alone in Swedish or when there is no
+    other. The room follows, isolated too."""
+    lang = current_language().code
+    own = place.names.get(lang, "").strip() if lang != SOURCE_LANGUAGE else ""
+    html = Markup('<bdi lang="sv">{}</bdi>').format(place.name)
+    if own and own != place.name:
+        html = Markup('<bdi lang="{}" dir="{}">{}</bdi> ({})').format(
+            lang.replace("_", "-"), BY_CODE[lang].direction, own, html
+        )
+    if place.room:
+        html += Markup('<span class="sep">, </span><bdi lang="sv">{}</bdi>').format(place.room)
+    return html
 
 
 def spoken_list(codes: list[str]) -> Markup:
@@ -96,6 +120,7 @@ def init_app(app: Flask) -> None:
         cost=cost,
         localised=localised,
         isolated=isolated,
+        place_name=place_name,
         audience_label_of=lambda code: str(AUDIENCE_LABELS.get(code, code)).lower(),
     )
     app.jinja_env.globals.update(
@@ -103,6 +128,8 @@ def init_app(app: Flask) -> None:
         day_name=day_name,
         audience_label=lambda code: AUDIENCE_LABELS.get(code, code),
         status_label=lambda code: STATUS_LABELS.get(code, code),
+        place_kinds=PLACE_KINDS,
+        place_kind_label=lambda code: PLACE_KIND_LABELS.get(code, PLACE_KIND_LABELS["other"]),
         spoken_list=spoken_list,
         spoken_name=lambda code: SPOKEN_NAMES.get(code, code),
     )

@@ -10,8 +10,8 @@ never to the store directly. The report pages are the municipality's
 Modules: `sessions` (log in and out), `activities` (list, edit, series and single
 occurrences, delete, week view by place), `people` (invitations, accounts), `site`
 (meeting-place settings and logo, audit log, backup download and restore), `help_queue`
-(help requests), `organisations` (the directory entries), `present` (who came), `sync_page`
-(the central calendars).
+(help requests), `organisations` (the directory entries), `places` (kinds, names per
+language, how to get there), `present` (who came), `sync_page` (the central calendars).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from kiosk.volunteers.admin import (  # noqa: F401 (each module adds its views t
     help_queue,
     organisations,
     people,
+    places,
     present,
     sessions,
     site,

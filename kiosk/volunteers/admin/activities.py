@@ -14,7 +14,8 @@ from kiosk.activities import clash
 from kiosk.activities.model import AUDIENCES, Activity, Override, plain_digits, whole_days
 from kiosk.activities.recurrence import expand
 from kiosk.board import agenda
-from kiosk.languages import LANGUAGES, SPOKEN_NAMES
+from kiosk.languages import BY_CODE, LANGUAGES, SOURCE_LANGUAGE, SPOKEN_NAMES
+from kiosk.translating import queue as translation_queue
 from kiosk.volunteers import activity_form, auth
 from kiosk.volunteers.accounts import Account
 from kiosk.volunteers.admin.blueprint import bp
@@ -65,8 +66,20 @@ def index():  # type: ignore[no-untyped-def]
         rows.append((activity, upcoming[0] if upcoming else None))
     rows.sort(key=lambda r: (r[1] is None, r[1].start if r[1] else now))
     snap = svc.catalogue.snapshot()
+    coverage = []
+    if account.is_admin:  # how much of the coming week each language has
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        others = [lang.code for lang in LANGUAGES if lang.code != SOURCE_LANGUAGE]
+        coverage = translation_queue.coverage(
+            list(snap.activities.values()), others, midnight, midnight + timedelta(days=7)
+        )
     return render_template(
-        "volunteers/admin/index.html", rows=rows, places=snap.places, organisers=snap.organisers
+        "volunteers/admin/index.html",
+        rows=rows,
+        places=snap.places,
+        organisers=snap.organisers,
+        coverage=coverage,
+        by_code=BY_CODE,
     )
 
 

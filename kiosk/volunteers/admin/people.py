@@ -1,5 +1,6 @@
-"""People: admins invite organisers with a one-time link (shown as QR and text), list and
-switch off accounts; the invited person picks a name and password."""
+"""People: admins invite organisers, admins and translators (with their languages) with a
+one-time link (shown as QR and text), list and switch off accounts; the invited person picks
+a name and password."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from kiosk import services
+from kiosk.languages import BY_CODE
 from kiosk.volunteers import auth
 from kiosk.volunteers.accounts import ROLES, AccountError
 from kiosk.volunteers.admin.blueprint import bp
@@ -34,6 +36,7 @@ def account_problem(code: str) -> str:
             "Inbjudan gäller inte längre (den är använd eller för gammal). Be om en ny."
         ),
         "role_invalid": _("Okänd roll."),
+        "languages_missing": _("Välj minst ett språk för en översättare."),
     }
     return messages.get(code, _("Det gick inte. Försök igen."))
 
@@ -52,17 +55,22 @@ def people():  # type: ignore[no-untyped-def]
             chosen = [o for o in request.form.getlist("organiser_ids") if o in snap.organisers]
             if role not in ROLES:
                 abort(400)
+            langs = request.form.getlist("languages")
             if role == "organiser" and not chosen:
                 flash(_("Välj minst en förening för en arrangör."))
+            elif role == "translator" and not [c for c in langs if c in BY_CODE and c != "sv"]:
+                flash(_("Välj minst ett språk för en översättare."))
             else:
-                _record, token = svc.accounts.invite(role, chosen, me.id)
+                _record, token = svc.accounts.invite(
+                    role, chosen if role == "organiser" else [], me.id, languages=langs
+                )
                 svc.audit.record(
                     me.id,
                     "invited",
                     "invitations",
                     _record.id[:12],
                     None,
-                    {"role": role, "organiser_ids": chosen},
+                    {"role": role, "organiser_ids": _record.organiser_ids, "languages": langs},
                 )
                 link = absolute(url_for("admin.join", token=token))
                 invitation = {"link": link, "qr": _data_uri(qr.svg(link))}
@@ -81,6 +89,7 @@ def people():  # type: ignore[no-untyped-def]
         organisers=sorted(snap.organisers.values(), key=lambda o: o.name.lower()),
         invitation=invitation,
         me=me,
+        by_code=BY_CODE,
     )
 
 
