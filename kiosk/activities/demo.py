@@ -3,7 +3,9 @@
 Owns the demo data loaded by `motesplats demo` and on first start with an empty store, so the
 board is never empty. Dates are laid relative to the current week, so the demo always shows
 a full week. Ids are fixed (`demo-…`), so loading again updates the demo and never touches
-anything a volunteer created.
+anything a volunteer created. Every visible text is in the six interface languages; the
+translations are marked unreviewed until a native speaker has checked them (the translators'
+queue lists them).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
+from kiosk.activities import translation
 from kiosk.activities.book import ActivityBook
 from kiosk.activities.model import (
     Activity,
@@ -36,6 +39,28 @@ PLACES = [
         "Kommunhuset, Götene",
         "Läsesalen",
         _osm("Götene bibliotek"),
+        kind="library",
+        names={
+            "sv": "Götene bibliotek",
+            "en": "Götene Library",
+            "ar": "مكتبة يوتينه",
+            "fa_AF": "کتابخانهٔ یوتینه",
+            "so": "Maktabadda Götene",
+            "ti": "ቤት መጻሕፍቲ ዮተነ",
+        },
+        how_to={
+            "sv": "I kommunhuset i Götene. Fråga personalen i biblioteket om vägen till läsesalen.",
+            "en": "In the municipal building (Kommunhuset) in Götene. "
+            "Ask the library staff the way to the reading room.",
+            "ar": "في مبنى البلدية (Kommunhuset) في يوتينه. "
+            "اسأل موظفي المكتبة عن الطريق إلى قاعة القراءة.",
+            "fa_AF": "در ساختمان شاروالی (Kommunhuset) در یوتینه. "
+            "راه اتاق مطالعه را از کارمندان کتابخانه بپرسید.",
+            "so": "Waxay ku taal dhismaha degmada (Kommunhuset) ee Götene. "
+            "Shaqaalaha maktabadda weydii jidka qolka akhriska.",
+            "ti": "ኣብ ህንጻ ምምሕዳር ከተማ (Kommunhuset) ኣብ ዮተነ። "
+            "ናብ ክፍሊ ንባብ ዝወስድ መገዲ ንሰራሕተኛታት ቤት መጻሕፍቲ ሕተቱ።",
+        },
     ),
     Place(
         "demo-medborgarkontor",
@@ -43,6 +68,28 @@ PLACES = [
         "Kommunhuset, Götene",
         "Sal 2",
         _osm("Götene kommunhus"),
+        kind="municipal_office",
+        names={
+            "sv": "Medborgarkontoret",
+            "en": "Citizens' Office",
+            "ar": "مكتب خدمة المواطنين",
+            "fa_AF": "دفتر خدمات شهروندی",
+            "so": "Xafiiska adeegga muwaadiniinta",
+            "ti": "ቤት ጽሕፈት ኣገልግሎት ህዝቢ",
+        },
+        how_to={
+            "sv": "I kommunhuset i Götene. "
+            "Fråga personalen på medborgarkontoret om vägen till sal 2.",
+            "en": "In the municipal building (Kommunhuset) in Götene. "
+            "Ask the staff at the citizens' office the way to room 2.",
+            "ar": "في مبنى البلدية (Kommunhuset) في يوتينه. "
+            "اسأل موظفي مكتب خدمة المواطنين عن الطريق إلى القاعة 2.",
+            "fa_AF": "در ساختمان شاروالی (Kommunhuset) در یوتینه. "
+            "راه اتاق 2 را از کارمندان دفتر خدمات شهروندی بپرسید.",
+            "so": "Waxay ku taal dhismaha degmada (Kommunhuset) ee Götene. "
+            "Shaqaalaha xafiiska weydii jidka qolka 2.",
+            "ti": "ኣብ ህንጻ ምምሕዳር ከተማ (Kommunhuset) ኣብ ዮተነ። ናብ ክፍሊ 2 ዝወስድ መገዲ ንሰራሕተኛታት ቤት ጽሕፈት ሕተቱ።",
+        },
     ),
     Place(
         "demo-forsamlingshem",
@@ -50,17 +97,134 @@ PLACES = [
         "Götene",
         "Stora salen och köket",
         _osm("Götene församlingshem"),
+        kind="church",
+        names={
+            "sv": "Götene församlingshem",
+            "en": "Götene Parish Hall",
+            "ar": "قاعة كنيسة يوتينه",
+            "fa_AF": "سالون کلیسای یوتینه",
+            "so": "Hoolka kaniisadda Götene",
+            "ti": "ኣዳራሽ ቤተ ክርስትያን ዮተነ",
+        },
+        how_to={
+            "sv": "Svenska kyrkans församlingshem i Götene. "
+            "Se kartan, eller fråga på mötesplatsen i biblioteket.",
+            "en": "The Church of Sweden's parish hall in Götene. "
+            "See the map, or ask at the meeting place in the library.",
+            "ar": "قاعة كنيسة السويد في يوتينه. "
+            "انظر إلى الخريطة، أو اسأل في مكان اللقاء في المكتبة.",
+            "fa_AF": "سالون کلیسای سویدن در یوتینه. "
+            "نقشه را ببینید، یا در محل ملاقات در کتابخانه بپرسید.",
+            "so": "Hoolka Kaniisadda Iswiidhan ee Götene. "
+            "Eeg khariidadda, ama weydii goobta kulanka ee maktabadda.",
+            "ti": "ኣዳራሽ ቤተ ክርስትያን ሽወደን ኣብ ዮተነ። ካርታ ርኣዩ፡ ወይ ኣብ ቦታ ርክብ ኣብ ቤት መጻሕፍቲ ሕተቱ።",
+        },
     ),
-    Place("demo-simhall", "Götene simhall", "Götene", "", _osm("Götene simhall")),
-    Place("demo-ip", "Götene IP", "Götene", "Konstgräsplanen", _osm("Götene idrottsplats")),
+    Place(
+        "demo-simhall",
+        "Götene simhall",
+        "Götene",
+        "",
+        _osm("Götene simhall"),
+        kind="swimming_hall",
+        names={
+            "sv": "Götene simhall",
+            "en": "Götene Swimming Hall",
+            "ar": "مسبح يوتينه",
+            "fa_AF": "حوض آب‌بازی یوتینه",
+            "so": "Barkadda dabaasha Götene",
+            "ti": "መሐምበሲ ዮተነ",
+        },
+        how_to={
+            "sv": "Simhallen ligger i Götene. "
+            "Se kartan, eller fråga på mötesplatsen i biblioteket.",
+            "en": "The swimming hall is in Götene. "
+            "See the map, or ask at the meeting place in the library.",
+            "ar": "المسبح في يوتينه. انظر إلى الخريطة، أو اسأل في مكان اللقاء في المكتبة.",
+            "fa_AF": "حوض آب‌بازی در یوتینه است. "
+            "نقشه را ببینید، یا در محل ملاقات در کتابخانه بپرسید.",
+            "so": "Barkadda dabaashu waxay ku taal Götene. "
+            "Eeg khariidadda, ama weydii goobta kulanka ee maktabadda.",
+            "ti": "እቲ መሐምበሲ ኣብ ዮተነ እዩ። ካርታ ርኣዩ፡ ወይ ኣብ ቦታ ርክብ ኣብ ቤት መጻሕፍቲ ሕተቱ።",
+        },
+    ),
+    Place(
+        "demo-ip",
+        "Götene IP",
+        "Götene",
+        "Konstgräsplanen",
+        _osm("Götene idrottsplats"),
+        kind="sports_ground",
+        names={
+            "sv": "Götene IP",
+            "en": "Götene Sports Ground",
+            "ar": "ملعب يوتينه الرياضي",
+            "fa_AF": "میدان ورزشی یوتینه",
+            "so": "Garoonka ciyaaraha Götene",
+            "ti": "ሜዳ ስፖርት ዮተነ",
+        },
+        how_to={
+            "sv": "Idrottsplatsen i Götene. Aktiviteterna är på konstgräsplanen. Se kartan.",
+            "en": "The sports ground in Götene. "
+            "Activities are on the artificial grass pitch. See the map.",
+            "ar": "الملعب الرياضي في يوتينه. الأنشطة على ملعب العشب الصناعي. انظر إلى الخريطة.",
+            "fa_AF": "میدان ورزشی در یوتینه. فعالیت‌ها در میدان چمن مصنوعی است. نقشه را ببینید.",
+            "so": "Garoonka ciyaaraha ee Götene. "
+            "Hawluhu waxay ka dhacaan garoonka cawska macmalka ah. Eeg khariidadda.",
+            "ti": "ሜዳ ስፖርት ኣብ ዮተነ። ንጥፈታት ኣብቲ ብሰብ ዝተሰርሐ ሳዕሪ ዘለዎ ሜዳ እዮም። ካርታ ርኣዩ።",
+        },
+    ),
     Place(
         "demo-karlsborg",
         "Karlsborgs församlingshem",
         "Karlsborg",
         "Caféet",
         _osm("Karlsborg församlingshem"),
+        kind="church",
+        names={
+            "sv": "Karlsborgs församlingshem",
+            "en": "Karlsborg Parish Hall",
+            "ar": "قاعة كنيسة كارلسبوري",
+            "fa_AF": "سالون کلیسای کارلسبوری",
+            "so": "Hoolka kaniisadda Karlsborg",
+            "ti": "ኣዳራሽ ቤተ ክርስትያን ካርልስቦሪ",
+        },
+        how_to={
+            "sv": "Församlingshemmet i Karlsborg. Gå in till caféet. Se kartan.",
+            "en": "The parish hall in Karlsborg. Go in to the café. See the map.",
+            "ar": "قاعة الكنيسة في كارلسبوري. ادخل إلى المقهى. انظر إلى الخريطة.",
+            "fa_AF": "سالون کلیسا در کارلسبوری. داخل کافه بروید. نقشه را ببینید.",
+            "so": "Hoolka kaniisadda ee Karlsborg. Gal kafeega. Eeg khariidadda.",
+            "ti": "ኣዳራሽ ቤተ ክርስትያን ኣብ ካርልስቦሪ። ናብቲ ካፌ እተዉ። ካርታ ርኣዩ።",
+        },
     ),
-    Place("demo-undenas", "Undenäs byahus", "Undenäs", "", _osm("Undenäs bygdegård")),
+    Place(
+        "demo-undenas",
+        "Undenäs byahus",
+        "Undenäs",
+        "",
+        _osm("Undenäs bygdegård"),
+        kind="village_hall",
+        names={
+            "sv": "Undenäs byahus",
+            "en": "Undenäs Village Hall",
+            "ar": "بيت القرية في أوندينيس",
+            "fa_AF": "خانهٔ قریهٔ اوندنیس",
+            "so": "Hoolka tuulada Undenäs",
+            "ti": "ኣዳራሽ ዓዲ ኡንደነስ",
+        },
+        how_to={
+            "sv": "Byahuset i Undenäs, i Karlsborgs kommun. Se kartan för vägen.",
+            "en": "The village hall in Undenäs, in Karlsborg municipality. "
+            "See the map for the way.",
+            "ar": "بيت القرية في أوندينيس، في بلدية كارلسبوري. انظر إلى الخريطة لمعرفة الطريق.",
+            "fa_AF": "خانهٔ قریه در اوندنیس، در شاروالی کارلسبوری. "
+            "برای پیدا کردن راه، نقشه را ببینید.",
+            "so": "Hoolka tuulada ee Undenäs, degmada Karlsborg. "
+            "Eeg khariidadda si aad jidka u hesho.",
+            "ti": "ኣዳራሽ ዓዲ ኣብ ኡንደነስ፡ ኣብ ምምሕዳር ካርልስቦሪ። መገዲ ንምርካብ ካርታ ርኣዩ።",
+        },
+    ),
 ]
 
 ORGANISERS = [
@@ -70,6 +234,10 @@ ORGANISERS = [
         {
             "sv": "Kommunens mötesplats i biblioteket och medborgarkontoret.",
             "en": "The municipality's meeting place in the library and citizens' office.",
+            "ar": "مكان اللقاء التابع للبلدية في المكتبة ومكتب خدمة المواطنين.",
+            "fa_AF": "محل ملاقات شاروالی در کتابخانه و دفتر خدمات شهروندی.",
+            "so": "Goobta kulanka ee degmada, oo ku taal maktabadda iyo xafiiska muwaadiniinta.",
+            "ti": "ቦታ ርክብ ናይ ምምሕዳር ከተማ ኣብ ቤት መጻሕፍትን ቤት ጽሕፈት ኣገልግሎት ህዝብን።",
         },
         "Amira (kulturtolk)",
         "0511-38 60 00",
@@ -80,15 +248,26 @@ ORGANISERS = [
         {
             "sv": "Läxhjälp, cykelkurs och språkträning med frivilliga.",
             "en": "Homework help, cycling and language practice with volunteers.",
+            "ar": "مساعدة في الواجبات المدرسية ودورة ركوب الدراجة وتدريب على اللغة مع متطوعين.",
+            "fa_AF": "کمک در کارخانگی، کورس بایسکل‌رانی و تمرین زبان با رضاکاران.",
+            "so": "Caawinta shaqada guriga, koorsada baaskiilka iyo layliga luqadda "
+            "oo ay qabtaan mutadawiciin.",
+            "ti": "ሓገዝ ዕዮ ገዛ፡ ኮርስ ብሽክለታን ልምምድ ቋንቋን ምስ ወለንተኛታት።",
         },
         "Birgitta",
         "070-123 45 67",
         "https://www.rodakorset.se/",
         {
             "sv": "Barn och unga som vill ha läxhjälp, och vuxna som vill öva svenska eller cykla.",
-            "en": "Children and young people who want homework help; adults practising Swedish.",
+            "en": "Children and young people who want homework help, "
+            "and adults who want to practise Swedish or cycling.",
             "ar": "الأطفال والشباب الذين يريدون مساعدة في الواجبات، "
-            "والكبار الذين يتدربون على السويدية.",
+            "والكبار الذين يريدون التدرب على السويدية أو على ركوب الدراجة.",
+            "fa_AF": "اطفال و جوانانی که کمک در کارخانگی می‌خواهند، "
+            "و بزرگسالانی که می‌خواهند سویدنی یا بایسکل‌رانی تمرین کنند.",
+            "so": "Carruurta iyo dhallinyarada doonaya caawinta shaqada guriga, iyo dadka "
+            "waaweyn ee doonaya inay ku celceliyaan af-Iswiidhishka ama baaskiil wadista.",
+            "ti": "ቆልዑን መንእሰያትን ሓገዝ ዕዮ ገዛ ዝደልዩ፡ ከምኡ'ውን ሽወደንኛ ክለማመዱ ወይ ብሽክለታ ክዝውሩ ዝደልዩ ዓበይቲ።",
         },
     ),
     Organiser(
@@ -97,6 +276,10 @@ ORGANISERS = [
         {
             "sv": "Församlingshemmet är öppet för alla: matlagning och samtal.",
             "en": "The parish hall is open to all: cooking and conversation.",
+            "ar": "قاعة الكنيسة مفتوحة للجميع: طبخ وأحاديث.",
+            "fa_AF": "سالون کلیسا برای همه باز است: آشپزی و گپ‌زدن.",
+            "so": "Hoolka kaniisaddu waa u furan yahay qof kasta: cunto karis iyo sheeko.",
+            "ti": "ኣዳራሽ ቤተ ክርስትያን ንኹሉ ሰብ ክፉት እዩ፡ ምድላው መግብን ዕላልን።",
         },
         "Karin (diakon)",
         "0511-510 00",
@@ -107,6 +290,10 @@ ORGANISERS = [
         {
             "sv": "Ideell förening som driver språkcafé varje söndag.",
             "en": "Volunteer association running a language café every Sunday.",
+            "ar": "جمعية تطوعية تدير مقهى اللغة كل يوم أحد.",
+            "fa_AF": "یک انجمن رضاکار که هر یکشنبه کافه زبان برگزار می‌کند.",
+            "so": "Urur samafal ah oo Axad kasta qabta kafeega luqadda.",
+            "ti": "ኣብ ነፍሲ ወከፍ ሰንበት ካፌ ቋንቋ ዘካይድ ወለንተኛ ማሕበር።",
         },
         "Johan",
         "070-234 56 78",
@@ -117,6 +304,11 @@ ORGANISERS = [
         {
             "sv": "Studiecirklar och kurser: körkortsteori, data, 'Mat hos mig'.",
             "en": "Study circles and courses: driving theory, computers, 'Food at my place'.",
+            "ar": "حلقات دراسية ودورات: نظرية رخصة القيادة، الكمبيوتر، «الطعام عندي».",
+            "fa_AF": "حلقه‌های درسی و کورس‌ها: تیوری لایسنس رانندگی، کمپیوتر، «غذا در خانهٔ من».",
+            "so": "Kooxo waxbarasho iyo koorsooyin: teoriga shatiga wadista, kombiyuutar, "
+            "'Cunto gurigayga'.",
+            "ti": "ክቢ መጽናዕትን ኮርሳትን፡ ቲዮሪ መንጃ ፍቓድ፡ ኮምፒዩተር፡ 'መግቢ ኣብ ገዛይ'።",
         },
         "Lena",
         "0511-123 45",
@@ -127,6 +319,10 @@ ORGANISERS = [
         {
             "sv": "Nyanlända och etablerade svenskar tillsammans; kvinnogruppen.",
             "en": "Newcomers and established Swedes together; the women's group.",
+            "ar": "القادمون الجدد والسويديون المقيمون منذ زمن معاً؛ ومجموعة النساء.",
+            "fa_AF": "تازه‌واردان و سویدنی‌های این‌جا با هم؛ و گروه خانم‌ها.",
+            "so": "Dadka cusub iyo Iswiidhishka deggan oo wada jira; iyo kooxda haweenka.",
+            "ti": "ሓደስቲ መጻእትን ነበርቲ ሽወደንን ብሓባር፤ ከምኡ'ውን ጉጅለ ደቂ ኣንስትዮ።",
         },
         "Fatima",
         "073-345 67 89",
@@ -137,6 +333,10 @@ ORGANISERS = [
         {
             "sv": "Lek och aktiviteter för barn och familjer.",
             "en": "Play and activities for children and families.",
+            "ar": "لعب وأنشطة للأطفال والعائلات.",
+            "fa_AF": "بازی و فعالیت‌ها برای اطفال و فامیل‌ها.",
+            "so": "Ciyaar iyo hawlo loogu talagalay carruurta iyo qoysaska.",
+            "ti": "ጸወታን ንጥፈታትን ንቖልዑን ስድራቤታትን።",
         },
         "Sara",
         "070-456 78 90",
@@ -147,6 +347,10 @@ ORGANISERS = [
         {
             "sv": "Fotbollsklubb med lag för alla åldrar.",
             "en": "Football club with teams for all ages.",
+            "ar": "نادي كرة قدم فيه فرق لكل الأعمار.",
+            "fa_AF": "کلوپ فوتبال با تیم‌هایی برای همه سنین.",
+            "so": "Naadi kubadda cagta ah oo leh kooxo da' kasta ah.",
+            "ti": "ክለብ ኩዕሶ እግሪ ምስ ጋንታታት ንኹሉ ዕድመ።",
         },
         "Ahmed (ungdomstränare)",
         "070-567 89 01",
@@ -215,7 +419,16 @@ def build_activities(today: datetime) -> list[Activity]:
             description={
                 "sv": "Fika och samtal på svenska i lugn takt. Alla nivåer är "
                 "välkomna, också du som just har börjat på SFI.",
-                "en": "Coffee and conversation in Swedish at an easy pace. All levels welcome.",
+                "en": "Coffee, a snack and conversation in Swedish at an easy pace. All levels "
+                "are welcome, also if you have just started SFI (Swedish for immigrants).",
+                "ar": "قهوة ووجبة خفيفة وحديث بالسويدية على مهل. أهلاً بكل المستويات، "
+                "وبك أيضاً إن كنت قد بدأت للتو في SFI (دروس السويدية للمهاجرين).",
+                "fa_AF": "قهوه، شیرینی و گپ‌زدن به زبان سویدنی، آهسته و آرام. هر سویه‌ای که "
+                "دارید خوش آمدید، حتی اگر تازه SFI (کورس سویدنی برای مهاجرین) را شروع کرده‌اید.",
+                "so": "Kafee iyo cunto fudud, iyo sheeko af-Iswiidhish ah oo tartiib ah. "
+                "Heer kasta waad ku imaan kartaa, xitaa haddii aad hadda bilowday SFI.",
+                "ti": "ቡንን መቑረስን፡ ብቐስታ ድማ ብሽወደንኛ ንዘራረብ። ኣብ ዝኾነ ደረጃ እንተሃለኹም "
+                "እንቋዕ ብደሓን መጻእኩም፡ ሕጂ SFI (ትምህርቲ ሽወደንኛ) ዝጀመርኩም እውን።",
             },
             place_id="demo-karlsborg",
             organiser_id="demo-excorde",
@@ -232,11 +445,23 @@ def build_activities(today: datetime) -> list[Activity]:
                 "en": "After School Club – homework help",
                 "ar": "نادي ما بعد المدرسة – مساعدة في الواجبات",
                 "fa_AF": "کلوپ بعد از مکتب – کمک در کارخانگی",
+                "so": "Naadiga Dugsiga Kadib – caawinta shaqada guriga",
+                "ti": "ክለብ ድሕሪ ትምህርቲ – ሓገዝ ዕዮ ገዛ",
             },
             description={
                 "sv": "Läxhjälp, spel och fika i biblioteket. Kom när du vill, "
                 "ingen anmälan. Brukar vara ett 15-tal.",
-                "en": "Homework help, games and a snack in the library. Drop in, no sign-up.",
+                "en": "Homework help, games and a snack in the library. Come when you like, "
+                "no sign-up. Usually about 15 people come.",
+                "ar": "مساعدة في الواجبات المدرسية وألعاب ووجبة خفيفة في المكتبة. "
+                "تعال متى شئت، بدون تسجيل. يأتي عادةً نحو 15 شخصاً.",
+                "fa_AF": "کمک در کارخانگی، بازی و شیرینی در کتابخانه. هر وقت خواستید بیایید، "
+                "نام‌نویسی لازم نیست. معمولاً حدود 15 نفر می‌آیند.",
+                "so": "Caawinta shaqada guriga, ciyaaro iyo cunto fudud oo maktabadda ah. "
+                "Kaalay goorta aad rabto, is-diiwaangelin looma baahna. "
+                "Badanaa waxaa yimaada qiyaastii 15 qof.",
+                "ti": "ሓገዝ ዕዮ ገዛ፡ ጸወታታትን መቑረስን ኣብ ቤት መጻሕፍቲ። ኣብ ዝደለኹምዎ ግዜ ንዑ፡ "
+                "ምዝገባ ኣየድልን። መብዛሕትኡ ግዜ ኣስታት 15 ሰባት ይመጹ።",
             },
             place_id="demo-bibliotek",
             organiser_id="demo-rodakorset",
@@ -253,9 +478,20 @@ def build_activities(today: datetime) -> list[Activity]:
                 "en": "Swedish practice in the village hall",
                 "ar": "تدريب على اللغة السويدية",
                 "fa_AF": "تمرین زبان سویدنی",
+                "so": "Layliga af-Iswiidhishka ee hoolka tuulada",
+                "ti": "ልምምድ ሽወደንኛ ኣብ ኣዳራሽ ዓዲ",
             },
             description={
-                "sv": "Vi övar svenska för vardagen: handla, ringa vårdcentralen, läsa brev."
+                "sv": "Vi övar svenska för vardagen: handla, ringa vårdcentralen, läsa brev.",
+                "en": "We practise everyday Swedish: shopping, calling the health centre, "
+                "reading letters.",
+                "ar": "نتدرب على السويدية للحياة اليومية: التسوق، "
+                "الاتصال بالمركز الصحي، قراءة الرسائل.",
+                "fa_AF": "زبان سویدنی را برای زندگی روزمره تمرین می‌کنیم: سودا خریدن، "
+                "تیلفون کردن به مرکز صحی، خواندن نامه‌ها.",
+                "so": "Waxaan ku celcelinaa af-Iswiidhishka maalinlaha ah: wax iibsiga, "
+                "u wacidda xarunta caafimaadka, akhriska waraaqaha.",
+                "ti": "ንመዓልታዊ ናብራ ዘድሊ ሽወደንኛ ንለማመድ፡ ምዕዳግ፡ ናብ ማእከል ጥዕና ምድዋል፡ ደብዳበታት ምንባብ።",
             },
             place_id="demo-undenas",
             organiser_id="demo-stodgruppen",
@@ -273,10 +509,21 @@ def build_activities(today: datetime) -> list[Activity]:
                 "en": "Driving theory",
                 "ar": "نظرية رخصة القيادة",
                 "fa_AF": "تیوری لایسنس رانندگی",
+                "so": "Teoriga shatiga wadista",
+                "ti": "ቲዮሪ መንጃ ፍቓድ",
             },
             description={
                 "sv": "Teorikurs inför körkortsprovet med en frivillig ledare. "
-                "Kursbok finns att låna."
+                "Kursbok finns att låna.",
+                "en": "Theory course for the driving test, with a volunteer leader. "
+                "You can borrow the course book.",
+                "ar": "دورة نظرية استعداداً لامتحان رخصة القيادة، يقودها متطوع. "
+                "يمكنك استعارة كتاب الدورة.",
+                "fa_AF": "کورس تیوری برای امتحان لایسنس رانندگی، با یک استاد رضاکار. "
+                "کتاب کورس را می‌توانید امانت بگیرید.",
+                "so": "Koorso teori ah oo loogu diyaargaroobayo imtixaanka shatiga, "
+                "uuna hoggaaminayo mutadawac. Buugga koorsada waa la amaahan karaa.",
+                "ti": "ኮርስ ቲዮሪ ንፈተና መንጃ ፍቓድ፡ ምስ ወለንተኛ መራሒ። መጽሓፍ ናይቲ ኮርስ ክትልቅሑ ትኽእሉ ኢኹም።",
             },
             place_id="demo-medborgarkontor",
             organiser_id="demo-vuxenskolan",
@@ -294,8 +541,23 @@ def build_activities(today: datetime) -> list[Activity]:
                 "sv": "Datorkurs på kvällen",
                 "en": "Evening computer course",
                 "ar": "دورة كمبيوتر مسائية",
+                "fa_AF": "کورس شبانهٔ کمپیوتر",
+                "so": "Koorsada kombiyuutarka ee fiidkii",
+                "ti": "ናይ ምሸት ኮርስ ኮምፒዩተር",
             },
-            description={"sv": "E-post, BankID, 1177 och Arbetsförmedlingens sidor."},
+            description={
+                "sv": "E-post, BankID, 1177 och Arbetsförmedlingens sidor.",
+                "en": "Email, BankID (e-ID), 1177 (health care) and the pages of "
+                "Arbetsförmedlingen (the employment service).",
+                "ar": "البريد الإلكتروني، BankID (الهوية الإلكترونية)، 1177 (خدمة الرعاية "
+                "الصحية) وصفحات Arbetsförmedlingen (مكتب العمل).",
+                "fa_AF": "ایمیل، BankID (هویت الکترونیکی)، 1177 (خدمات صحی) و صفحه‌های "
+                "Arbetsförmedlingen (اداره کاریابی).",
+                "so": "Iimayl, BankID (aqoonsi elektarooni ah), 1177 (adeegga caafimaadka) "
+                "iyo bogagga Arbetsförmedlingen (xafiiska shaqada).",
+                "ti": "ኢመይል፡ BankID (ኤሌክትሮኒካዊ መንነት)፡ 1177 (ኣገልግሎት ጥዕና)፡ "
+                "ከምኡ'ውን ገጻት Arbetsförmedlingen (ቤት ጽሕፈት ስራሕ)።",
+            },
             place_id="demo-bibliotek",
             organiser_id="demo-vuxenskolan",
             audiences=["everyone"],
@@ -313,10 +575,19 @@ def build_activities(today: datetime) -> list[Activity]:
                 "ar": "سباحة للنساء (البوركيني مسموح)",
                 "fa_AF": "آب‌بازی برای خانم‌ها (بورکینی مجاز است)",
                 "so": "Dabaal haweenka (burkini waa la oggol yahay)",
+                "ti": "ምሕንባስ ንደቂ ኣንስትዮ (ቡርኪኒ ይፍቀድ)",
             },
             description={
                 "sv": "Simhallen är bara öppen för kvinnor. Kvinnlig simlärare. "
-                "Barnpassning i cafeterian."
+                "Barnpassning i cafeterian.",
+                "en": "The swimming hall is open only to women. Female swimming teacher. "
+                "Childcare in the cafeteria.",
+                "ar": "المسبح مفتوح للنساء فقط. مدرّبة السباحة امرأة. رعاية الأطفال في الكافتيريا.",
+                "fa_AF": "حوض آب‌بازی فقط برای خانم‌ها باز است. استاد آب‌بازی یک خانم است. "
+                "اطفال در کافتریا نگهداری می‌شوند.",
+                "so": "Barkadda waxay u furan tahay haweenka oo keliya. Macallinka dabaashu "
+                "waa haweeney. Carruurta waxaa lagu xannaaneeyaa kafateeriyada.",
+                "ti": "እቲ መሐምበሲ ንደቂ ኣንስትዮ ጥራይ ክፉት እዩ። መምህር ምሕንባስ ሰበይቲ እያ። ክንክን ቆልዑ ኣብ ካፈተርያ ኣሎ።",
             },
             place_id="demo-simhall",
             organiser_id="demo-kommun",
@@ -331,8 +602,22 @@ def build_activities(today: datetime) -> list[Activity]:
             "14:00",
             "16:00",
             id="demo-familjesim@motesplats",
-            title={"sv": "Familjesim", "en": "Family swimming", "ar": "سباحة عائلية"},
-            description={"sv": "Hela familjen badar tillsammans. Flytvästar finns."},
+            title={
+                "sv": "Familjesim",
+                "en": "Family swimming",
+                "ar": "سباحة عائلية",
+                "fa_AF": "آب‌بازی فامیلی",
+                "so": "Dabaasha qoyska",
+                "ti": "ምሕንባስ ስድራቤት",
+            },
+            description={
+                "sv": "Hela familjen badar tillsammans. Flytvästar finns.",
+                "en": "The whole family swims together. Life jackets are available.",
+                "ar": "تسبح العائلة كلها معاً. تتوفر سترات نجاة.",
+                "fa_AF": "تمام فامیل با هم آب‌بازی می‌کنند. جاکت نجات موجود است.",
+                "so": "Qoyska oo dhan ayaa wada dabaalanaya. Jaakado badbaado waa la heli karaa.",
+                "ti": "ብምሉኡ ስድራቤት ብሓባር ይሕንብሱ። ጃኬት ድሕነት ኣሎ።",
+            },
             place_id="demo-simhall",
             organiser_id="demo-kommun",
             audiences=["families"],
@@ -350,8 +635,19 @@ def build_activities(today: datetime) -> list[Activity]:
                 "en": "Cycling course for women",
                 "ar": "دورة تعلم ركوب الدراجة للنساء",
                 "fa_AF": "کورس بایسکل‌رانی برای خانم‌ها",
+                "so": "Koorsada baaskiilka ee haweenka",
+                "ti": "ኮርስ ብሽክለታ ንደቂ ኣንስትዮ",
             },
-            description={"sv": "Lär dig cykla i din egen takt. Cyklar och hjälmar lånas ut."},
+            description={
+                "sv": "Lär dig cykla i din egen takt. Cyklar och hjälmar lånas ut.",
+                "en": "Learn to ride a bike at your own pace. You can borrow a bike and a helmet.",
+                "ar": "تعلّمي ركوب الدراجة على مهلك. يمكنك استعارة دراجة وخوذة.",
+                "fa_AF": "بایسکل‌رانی را آهسته‌آهسته و به اندازهٔ توان خود یاد بگیرید. "
+                "بایسکل و هلمت امانت داده می‌شود.",
+                "so": "Baro wadista baaskiilka, si tartiib ah oo kuu habboon. "
+                "Baaskiil iyo koofiyad-madax waa lagu amaahinayaa.",
+                "ti": "ብሽክለታ ምዝዋር ብናትክን ቅልጣፈ ተማሃራ። ብሽክለታን ካስኮን ብልቓሕ ይወሃብ።",
+            },
             place_id="demo-ip",
             organiser_id="demo-rodakorset",
             audiences=["women"],
@@ -369,8 +665,17 @@ def build_activities(today: datetime) -> list[Activity]:
                 "ar": "فطور للنساء",
                 "fa_AF": "صبحانه برای خانم‌ها",
                 "so": "Quraac haweenka",
+                "ti": "ቁርሲ ደቂ ኣንስትዮ",
             },
-            description={"sv": "Kvinnogruppen bjuder på frukost. Barnpassning finns."},
+            description={
+                "sv": "Kvinnogruppen bjuder på frukost. Barnpassning finns.",
+                "en": "The women's group invites you to breakfast. Childcare is available.",
+                "ar": "مجموعة النساء تدعوكِ إلى الفطور. تتوفر رعاية للأطفال.",
+                "fa_AF": "گروه خانم‌ها شما را به صبحانه مهمان می‌کند. نگهداری اطفال هم موجود است.",
+                "so": "Kooxda haweenku waxay kugu martiqaadayaan quraac. "
+                "Xannaanada carruurta waa la heli karaa.",
+                "ti": "ጉጅለ ደቂ ኣንስትዮ ቁርሲ ይዕድማ። ክንክን ቆልዑ ኣሎ።",
+            },
             place_id="demo-forsamlingshem",
             organiser_id="demo-stodgruppen",
             audiences=["women"],
@@ -382,8 +687,23 @@ def build_activities(today: datetime) -> list[Activity]:
             "09:30",
             "11:00",
             id="demo-forskolelek@motesplats",
-            title={"sv": "Förskolelek", "en": "Pre-school play", "ar": "لعب لأطفال ما قبل المدرسة"},
-            description={"sv": "Lek, sång och fika för barn 1–5 år med vuxen."},
+            title={
+                "sv": "Förskolelek",
+                "en": "Pre-school play",
+                "ar": "لعب لأطفال ما قبل المدرسة",
+                "fa_AF": "بازی برای اطفال خردسال",
+                "so": "Ciyaaraha carruurta yaryar",
+                "ti": "ጸወታ ንንኣሽቱ ቆልዑ",
+            },
+            description={
+                "sv": "Lek, sång och fika för barn 1–5 år med vuxen.",
+                "en": "Play, songs, coffee and a snack for children aged 1–5 with an adult.",
+                "ar": "لعب وغناء وقهوة ووجبة خفيفة للأطفال من 1 إلى 5 سنوات برفقة شخص بالغ.",
+                "fa_AF": "بازی، سرود، قهوه و شیرینی برای اطفال 1 تا 5 ساله، همراه یک بزرگسال.",
+                "so": "Ciyaar, heeso, kafee iyo cunto fudud carruurta 1–5 jir ah "
+                "oo uu la socdo qof weyn.",
+                "ti": "ጸወታ፡ ደርፊ፡ ቡንን መቑረስን ንቖልዑ ካብ 1 ክሳብ 5 ዓመት ምስ ሓደ ዓቢ ሰብ።",
+            },
             place_id="demo-undenas",
             organiser_id="demo-raddabarnen",
             audiences=["children", "families"],
@@ -399,10 +719,23 @@ def build_activities(today: datetime) -> list[Activity]:
                 "sv": "Mat hos mig – matlagning",
                 "en": "Food at my place – cooking",
                 "ar": "طبخ معاً في مطبخ الكنيسة",
+                "fa_AF": "غذا در خانهٔ من – آشپزی",
+                "so": "Cunto gurigayga – cunto karis",
+                "ti": "መግቢ ኣብ ገዛይ – ምድላው መግቢ",
             },
             description={
                 "sv": "Varannan torsdag lagar vi mat från olika länder i "
-                "församlingens kök och äter tillsammans."
+                "församlingens kök och äter tillsammans.",
+                "en": "Every other Thursday we cook food from different countries "
+                "in the parish kitchen and eat together.",
+                "ar": "كل أسبوعين، يوم الخميس، نطبخ أطباقاً من بلدان مختلفة "
+                "في مطبخ الكنيسة ونأكل معاً.",
+                "fa_AF": "هر دو هفته یک بار، روز پنجشنبه، در آشپزخانهٔ کلیسا غذاهای "
+                "کشورهای مختلف را پخته می‌کنیم و با هم می‌خوریم.",
+                "so": "Labadii toddobaadba mar, Khamiista, waxaan jikada kaniisadda ku "
+                "karinnaa cuntooyin dalal kala duwan, kadibna wada cunnaa.",
+                "ti": "ኣብ ክልተ ሰሙን ሓደ ግዜ ሓሙስ፡ ኣብ ክሽነ ቤተ ክርስትያን ካብ ዝተፈላለያ "
+                "ሃገራት መግቢ ነዳልው፡ ብሓባር ድማ ንበልዕ።",
             },
             place_id="demo-forsamlingshem",
             organiser_id="demo-kyrkan",
@@ -419,9 +752,19 @@ def build_activities(today: datetime) -> list[Activity]:
                 "sv": "Fotbollscup för unga",
                 "en": "Youth football cup",
                 "ar": "بطولة كرة القدم للشباب",
+                "fa_AF": "مسابقات فوتبال برای جوانان",
                 "so": "Koobka kubadda cagta ee dhallinyarada",
+                "ti": "ውድድር ኩዕሶ እግሪ ንመንእሰያት",
             },
-            description={"sv": "Blandade lag, cirka 60 spelare. Anmäl dig själv eller ditt lag."},
+            description={
+                "sv": "Blandade lag, cirka 60 spelare. Anmäl dig själv eller ditt lag.",
+                "en": "Mixed teams, about 60 players. Sign up yourself or your team.",
+                "ar": "فرق مختلطة، نحو 60 لاعباً. سجّل نفسك أو سجّل فريقك.",
+                "fa_AF": "تیم‌های مختلط، حدود 60 بازیکن. خود یا تیم خود را نام‌نویسی کنید.",
+                "so": "Kooxo isku dhafan, qiyaastii 60 ciyaaryahan. "
+                "Is-diiwaangeli adiga ama kooxdaada.",
+                "ti": "ዝተሓዋወሱ ጋንታታት፡ ኣስታት 60 ተጻወቲ። ንርእስኹም ወይ ንጋንታኹም ኣመዝግቡ።",
+            },
             place_id="demo-ip",
             organiser_id="demo-goteneif",
             audiences=["youth"],
@@ -438,10 +781,22 @@ def build_activities(today: datetime) -> list[Activity]:
                 "en": "Information evening: banks and insurance",
                 "ar": "أمسية معلومات: البنوك والتأمين",
                 "fa_AF": "شب معلوماتی: بانک و بیمه",
+                "so": "Habeen macluumaad: bangiyada iyo caymiska",
+                "ti": "ምሸት ሓበሬታ፡ ባንክን ኢንሹራንስን",
             },
             description={
                 "sv": "Hur öppnar man ett bankkonto? Vad är hemförsäkring? Tolkar på "
-                "arabiska, dari och somaliska. Barnpassning."
+                "arabiska, dari och somaliska. Barnpassning.",
+                "en": "How do you open a bank account? What is home insurance? "
+                "Interpreters in Arabic, Dari and Somali. Childcare.",
+                "ar": "كيف تفتح حساباً مصرفياً؟ ما هو تأمين المنزل؟ يوجد مترجمون "
+                "للعربية والدارية والصومالية. رعاية للأطفال.",
+                "fa_AF": "چطور حساب بانکی باز کنیم؟ بیمهٔ خانه چیست؟ ترجمان به زبان‌های "
+                "عربی، دری و سومالیایی. نگهداری اطفال.",
+                "so": "Sidee loo furaa koonto bangi? Waa maxay caymiska guriga? "
+                "Turjumaanno Carabi, Dari iyo Soomaali ah. Xannaanada carruurta.",
+                "ti": "ሕሳብ ባንኪ ብኸመይ ይኽፈት? ኢንሹራንስ ገዛ እንታይ እዩ? ተርጎምቲ ዓረብኛ፡ "
+                "ዳሪን ሶማልኛን ኣለዉ። ክንክን ቆልዑ ኣሎ።",
             },
             place_id="demo-medborgarkontor",
             organiser_id="demo-kommun",
@@ -468,6 +823,11 @@ def _add_exceptions(activities: list[Activity], today: datetime) -> None:
             note={
                 "sv": "Inställt – ledaren är sjuk. Nästa vecka som vanligt.",
                 "en": "Cancelled – the leader is ill. Next week as usual.",
+                "ar": "مُلغى – قائد الدورة مريض. الأسبوع القادم كالمعتاد.",
+                "fa_AF": "لغو شد – استاد کورس مریض است. هفتهٔ آینده مثل همیشه.",
+                "so": "Waa la joojiyay – hoggaamiyaha ayaa jiran. "
+                "Toddobaadka soo socda sidii caadiga ahayd.",
+                "ti": "ተሰሪዙ – እቲ መራሒ ሓሚሙ። ዝመጽእ ሰሙን ከም ልሙድ።",
             },
         )
     theory = by_id["demo-korkort@motesplats"]
@@ -481,6 +841,10 @@ def _add_exceptions(activities: list[Activity], today: datetime) -> None:
             note={
                 "sv": "Denna vecka en timme senare, i sal 3.",
                 "en": "This week one hour later, in room 3.",
+                "ar": "هذا الأسبوع بعد ساعة من الموعد المعتاد، في القاعة 3.",
+                "fa_AF": "این هفته یک ساعت دیرتر، در اتاق 3.",
+                "so": "Toddobaadkan hal saac ka dambe, qolka 3.",
+                "ti": "ኣብዚ ሰሙን ሓደ ሰዓት ደንጒዩ፡ ኣብ ክፍሊ 3።",
             },
         )
 
@@ -495,5 +859,8 @@ def load(book: ActivityBook, now: datetime) -> int:
         store.put_many("organisers", [o.to_doc() for o in ORGANISERS])
         if store.get("settings", "site") is None:
             store.put("settings", SITE.to_doc())
-        book.load_many([a.to_doc() for a in activities], actor="demo")
+        # every text not in Swedish is marked unreviewed: no native speaker has checked it yet
+        book.load_many(
+            [translation.mark_unreviewed(a.to_doc()) for a in activities], actor="demo"
+        )
     return len(activities)

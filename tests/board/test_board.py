@@ -81,10 +81,21 @@ def test_dari_uses_fa_af_and_is_rtl(client: FlaskClient) -> None:
     assert "دری" in html
 
 
-def test_missing_translation_falls_back_to_swedish_with_a_marker(client: FlaskClient) -> None:
+def test_missing_translation_falls_back_to_swedish_with_a_marker(
+    app: Flask, client: FlaskClient
+) -> None:
+    svc = services.get_for(app)
+    doc = svc.store.get("activities", "demo-forskolelek@motesplats")
+    activity = Activity.from_doc(doc)
+    del activity.title["so"]  # the demo has every language: take the Somali away
+    svc.editor.save(svc.accounts.get("anna") or _admin(svc), activity, activity.version)
     html = client.get("/?lang=so").get_data(as_text=True)
-    # Förskolelek has no Somali title: Swedish is shown, isolated and marked.
+    # Förskolelek has no Somali title now: Swedish is shown, isolated and marked.
     assert re.search(r'<bdi lang="sv" dir="ltr">Förskolelek</bdi> <bdi class="fallback">', html)
+
+
+def _admin(svc):  # type: ignore[no-untyped-def]
+    return svc.accounts.create("anna", "correct horse battery", "admin", "Anna")
 
 
 def test_accept_language_is_honoured(client: FlaskClient) -> None:
