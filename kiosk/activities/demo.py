@@ -40,6 +40,13 @@ PLACES = [
         "Läsesalen",
         _osm("Götene bibliotek"),
         kind="library",
+        room_names={
+            "en": "Reading room",
+            "ar": "قاعة القراءة",
+            "fa_AF": "اتاق مطالعه",
+            "so": "Qolka akhriska",
+            "ti": "ክፍሊ ንባብ",
+        },
         names={
             "sv": "Götene bibliotek",
             "en": "Götene Library",
@@ -69,6 +76,13 @@ PLACES = [
         "Sal 2",
         _osm("Götene kommunhus"),
         kind="municipal_office",
+        room_names={
+            "en": "Room 2",
+            "ar": "القاعة 2",
+            "fa_AF": "سالون 2",
+            "so": "Qolka 2",
+            "ti": "ክፍሊ 2",
+        },
         names={
             "sv": "Medborgarkontoret",
             "en": "Citizens' Office",
@@ -98,6 +112,13 @@ PLACES = [
         "Stora salen och köket",
         _osm("Götene församlingshem"),
         kind="church",
+        room_names={
+            "en": "The big hall and the kitchen",
+            "ar": "القاعة الكبيرة والمطبخ",
+            "fa_AF": "سالون بزرگ و آشپزخانه",
+            "so": "Hoolka weyn iyo jikada",
+            "ti": "ዓባይ ኣዳራሽን ክሽነን",
+        },
         names={
             "sv": "Götene församlingshem",
             "en": "Götene Parish Hall",
@@ -155,6 +176,13 @@ PLACES = [
         "Konstgräsplanen",
         _osm("Götene idrottsplats"),
         kind="sports_ground",
+        room_names={
+            "en": "The artificial grass pitch",
+            "ar": "ملعب العشب الصناعي",
+            "fa_AF": "میدان چمن مصنوعی",
+            "so": "Garoonka cawska macmalka ah",
+            "ti": "ሜዳ ሰብ ዝሰርሖ ሳዕሪ",
+        },
         names={
             "sv": "Götene IP",
             "en": "Götene Sports Ground",
@@ -181,6 +209,13 @@ PLACES = [
         "Caféet",
         _osm("Karlsborg församlingshem"),
         kind="church",
+        room_names={
+            "en": "The café",
+            "ar": "المقهى",
+            "fa_AF": "کافه",
+            "so": "Kafeega",
+            "ti": "ካፌ",
+        },
         names={
             "sv": "Karlsborgs församlingshem",
             "en": "Karlsborg Parish Hall",
@@ -860,7 +895,5 @@ def load(book: ActivityBook, now: datetime) -> int:
         if store.get("settings", "site") is None:
             store.put("settings", SITE.to_doc())
         # every text not in Swedish is marked unreviewed: no native speaker has checked it yet
-        book.load_many(
-            [translation.mark_unreviewed(a.to_doc()) for a in activities], actor="demo"
-        )
+        book.load_many([translation.mark_unreviewed(a.to_doc()) for a in activities], actor="demo")
     return len(activities)

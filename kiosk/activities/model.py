@@ -333,6 +333,7 @@ class Place(PlainRecord):
     kind: str = "other"
     names: Texts = field(default_factory=dict)
     how_to: Texts = field(default_factory=dict)
+    room_names: Texts = field(default_factory=dict)  # the room per language ("قاعة القراءة")
 
 
 @dataclass

@@ -97,7 +97,13 @@ def place_name(place: Place) -> Markup:
             lang.replace("_", "-"), BY_CODE[lang].direction, own, html
         )
     if place.room:
-        html += Markup('<span class="sep">, </span><bdi lang="sv">{}</bdi>').format(place.room)
+        room = Markup('<bdi lang="sv">{}</bdi>').format(place.room)
+        own_room = place.room_names.get(lang, "").strip() if lang != SOURCE_LANGUAGE else ""
+        if own_room and own_room != place.room:
+            room = Markup('<bdi lang="{}" dir="{}">{}</bdi> ({})').format(
+                lang.replace("_", "-"), BY_CODE[lang].direction, own_room, room
+            )
+        html += Markup('<span class="sep">, </span>') + room
     return html
 
 

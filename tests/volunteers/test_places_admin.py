@@ -66,3 +66,11 @@ def test_a_bad_place_form_says_why_and_stores_nothing(
 def test_only_admins_edit_places(client: FlaskClient, people: None) -> None:
     login(client, "omar")
     assert client.get(f"/admin/places/{POOL}").status_code == 403
+
+
+def test_the_room_is_shown_in_the_readers_language_beside_the_signs(client: FlaskClient) -> None:
+    page = client.get("/a/demo-laxhjalp@motesplats?lang=ti").get_data(as_text=True)
+    assert re.search(
+        r'<bdi lang="ti" dir="ltr">ክፍሊ ንባብ</bdi> \(<bdi lang="sv">Läsesalen</bdi>\)', page
+    )
+    assert "ክፍሊ ንባብ" not in client.get("/a/demo-laxhjalp@motesplats?lang=sv").get_data(as_text=True)

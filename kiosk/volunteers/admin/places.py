@@ -71,6 +71,11 @@ def read_place(current: Place) -> tuple[Place, list[str]]:
         for lang in LANGUAGES
         if lang.code != SOURCE_LANGUAGE and form.get(f"names_{lang.code}", "").strip()
     }
+    room_names = {
+        lang.code: form.get(f"room_names_{lang.code}", "").strip()[:NAME_MAX]
+        for lang in LANGUAGES
+        if lang.code != SOURCE_LANGUAGE and form.get(f"room_names_{lang.code}", "").strip()
+    }
     how_to = {
         lang.code: form.get(f"how_to_{lang.code}", "").replace("\r\n", "\n").strip()[:HOW_TO_MAX]
         for lang in LANGUAGES
@@ -88,5 +93,6 @@ def read_place(current: Place) -> tuple[Place, list[str]]:
         kind=kind,
         names=names,
         how_to=how_to,
+        room_names=room_names,
     )
     return entry, problems
