@@ -118,5 +118,9 @@ def join(token: str):  # type: ignore[no-untyped-def]
     snap = svc.catalogue.snapshot()
     names = [snap.organisers[o].name for o in invitation.organiser_ids if o in snap.organisers]
     return render_template(
-        "volunteers/admin/join.html", invitation=invitation, organiser_names=names, problem=problem
+        "volunteers/admin/join.html",
+        invitation=invitation,
+        organiser_names=names,
+        language_names=[BY_CODE[c].native_name for c in invitation.languages if c in BY_CODE],
+        problem=problem,
     ), (400 if problem else 200)
