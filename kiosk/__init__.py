@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kiosk.help import views as help_views
     from kiosk.municipality import views as municipality
     from kiosk.signups import views as signup
+    from kiosk.translating import ui_review_views as ui_review
     from kiosk.translating import views as translate
     from kiosk.volunteers import auth
     from kiosk.volunteers import organiser_views as organiser
@@ -43,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     request_log.init_app(app)
     services.init_app(app)
-    i18n.init_app(app, services.default_locale_of)
+    i18n.init_app(app, services.default_locale_of, services.get_for(app).ui_strings)
     formatting.init_app(app)
     csrf.init_app(app)
     pwa.init_app(app)
@@ -60,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(directory.bp)
     app.register_blueprint(digest.bp)
     app.register_blueprint(help_views.bp)
+    app.register_blueprint(ui_review.bp)
     app.register_blueprint(translate.bp)
     app.wsgi_app = request_log.AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.globals.update(

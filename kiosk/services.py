@@ -3,10 +3,11 @@ to views.
 
 Owns building the services from the settings (`build`: the store opened from settings,
 the activity book that alone writes activities, the editor given its hooks, the signup
-book, the sync engine, the background jobs), installing them on the app (`init_app`:
-the page cache in front of the app, the demo week into an empty store, the jobs started
-and stopped at exit) and the small accessors views use, the way flaskr's `db.py` hands out
-its connection. Views never open a store or build a service themselves.
+book, the sync engine, the background jobs, the reviewed interface strings), installing
+them on the app (`init_app`: the page cache in front of the app, the demo week into an
+empty store, the jobs started and stopped at exit) and the small accessors views use, the
+way flaskr's `db.py` hands out its connection. Views never open a store or build a
+service themselves.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from kiosk.municipality.door_counts import DoorCounts
 from kiosk.signups.book import SignupBook
 from kiosk.store import Store, migrations
 from kiosk.store.opening import open_from_settings, secret_key
+from kiosk.translating.ui_strings import UiStrings
 from kiosk.village_pc import nightly
 from kiosk.volunteers.accounts import AccountBook, password_hasher
 from kiosk.volunteers.audit import AuditLog
@@ -42,6 +44,7 @@ from sync.engine import SyncEngine
 
 log = logging.getLogger("motesplats")
 EXTENSION = "motesplats"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"  # flask-babel's too
 
 
 @dataclass
@@ -63,6 +66,7 @@ class Services:
     help_limit: RateLimiter
     activities: ActivityBook
     jobs: Jobs
+    ui_strings: UiStrings
     pages: PageCache | None = None
     # login attempts per client (on top of the per-account lock in kiosk.volunteers.accounts)
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
@@ -146,6 +150,7 @@ def build(
         help_limit=RateLimiter(settings["SIGNUP_RATE_LIMIT"], 600),
         activities=activities,
         jobs=Jobs(),
+        ui_strings=UiStrings(store, clock, TRANSLATIONS_DIR, audit),
     )
     _add_jobs(services, settings)
     return services

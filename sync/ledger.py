@@ -23,8 +23,18 @@ from kiosk.store import Store
 STATE = "sync_state"
 TOMBSTONES = "tombstones"
 CONFLICTS = "sync_conflicts"
-# Bookkeeping that does not make two versions of an activity different.
-NOT_CONTENT = {"version", "updated_at", "updated_by", "changed_on", "change_counter", "source"}
+# Bookkeeping that does not make two versions of an activity different (the translation
+# marks are this board's own: which Swedish a translation was made from, what is unreviewed).
+NOT_CONTENT = {
+    "version",
+    "updated_at",
+    "updated_by",
+    "changed_on",
+    "change_counter",
+    "source",
+    "translated_from",
+    "unreviewed",
+}
 
 
 def content_hash(doc: dict[str, Any] | None) -> str:

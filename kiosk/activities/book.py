@@ -94,6 +94,13 @@ class ActivityBook:
         Else the source it was imported from: it keeps its own times, and carries the
         source as the device that changed it."""
         version = int(before.get("version", 0)) + 1 if before else 1
+        if origin is not None and before is not None:
+            # a calendar does not carry this board's translation marks: keep ours
+            doc = {
+                "translated_from": before.get("translated_from") or {},
+                "unreviewed": before.get("unreviewed") or [],
+                **doc,
+            }
         doc = translation.track(before, doc, by_a_reader=origin is None)
         if origin is None:
             written = self.stamp(

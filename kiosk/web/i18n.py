@@ -4,15 +4,21 @@ Owns the locale choice for a request (`?lang=` → cookie → browser's Accept-L
 meeting place's default), the cookie that remembers it, and the template context
 (`languages`, `language`). The languages themselves are the plain table `kiosk.languages`;
 the meeting place's default comes from the function `init_app` is given (no import of the
-services: they are built above this module).
+services: they are built above this module). Strings reviewed in the app
+(`kiosk.translating.ui_strings`, handed in as an `Overlay`) are laid over the compiled
+catalogue by `OverlaidDomain`, once per (locale, reviews' version): a request costs a dict
+lookup, and the next page after a review shows it, with no restart and no recompiling.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, Protocol
 
+from babel import support
 from flask import Flask, current_app, g, request
-from flask_babel import Babel
+from flask_babel import Babel, Domain, get_locale
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import dump_cookie
 
@@ -75,15 +81,55 @@ def current_language() -> Language:
     return g.language
 
 
-def init_app(app: Flask, default_locale_of: Callable[[Flask], str]) -> None:
-    """Languages for `app`; `default_locale_of(app)` says the meeting place's default."""
+class Overlay(Protocol):
+    """Texts to lay over the compiled catalogues (`kiosk.translating.ui_strings.UiStrings`)."""
+
+    @property
+    def version(self) -> Hashable:
+        """Changes whenever `overrides` may have changed; cheap."""
+
+    def overrides(self, lang: str) -> Mapping[Any, str]:
+        """Entries in the keys of a gettext `_catalog` (msgid, or (msgid, plural form))."""
+
+
+class OverlaidDomain(Domain):
+    """flask-babel's domain, with the overlay's texts laid over the compiled catalogue."""
+
+    def __init__(self, overlay: Overlay) -> None:
+        super().__init__()
+        self.overlay = overlay
+        self._laid: dict[str, tuple[Hashable, support.NullTranslations]] = {}
+
+    def get_translations(self) -> support.NullTranslations:
+        compiled = super().get_translations()  # flask-babel caches it per locale
+        locale = str(get_locale())
+        version = self.overlay.version
+        laid = self._laid.get(locale)
+        if laid is not None and laid[0] == version:
+            return laid[1]
+        overrides = self.overlay.overrides(locale)
+        result = compiled
+        if overrides and isinstance(compiled, support.Translations):
+            result = copy.copy(compiled)
+            result._catalog = {**compiled._catalog, **overrides}  # type: ignore[attr-defined]
+        self._laid[locale] = (version, result)
+        return result
+
+
+def init_app(
+    app: Flask, default_locale_of: Callable[[Flask], str], overlay: Overlay | None = None
+) -> None:
+    """Languages for `app`; `default_locale_of(app)` says the meeting place's default;
+    `overlay` has the texts reviewed in the app."""
     app.extensions[DEFAULT_LOCALE_OF] = default_locale_of
-    Babel(
+    babel = Babel(
         app,
         locale_selector=select_locale,
         timezone_selector=lambda: current_app.config["TIMEZONE"],
         default_translation_directories="translations",
     )
+    if overlay is not None:
+        babel.domain_instance = OverlaidDomain(overlay)
 
     @app.after_request
     def remember_choice(response):  # type: ignore[no-untyped-def]

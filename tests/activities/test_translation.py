@@ -57,3 +57,15 @@ def test_occurrence_notes_are_texts_too_and_marks_of_removed_texts_go() -> None:
     assert "note@20261126T173000Z/ti" in written["translated_from"]
     gone = translation.track(written, {**written, "overrides": {}})
     assert "note@20261126T173000Z/ti" not in gone["translated_from"]
+
+
+def test_an_import_from_a_calendar_keeps_the_boards_translation_marks(app) -> None:  # type: ignore[no-untyped-def]
+    from kiosk import services
+
+    book = services.get_for(app).activities
+    before = book.get("demo-simning-kvinnor@motesplats")
+    assert translation.state(before, "title", "ar") == "unreviewed"
+    imported = {k: v for k, v in before.items() if k not in ("translated_from", "unreviewed")}
+    written = book.save(imported, before, actor="calendar:x", actor_name="x", origin="x")
+    assert written["unreviewed"] == before["unreviewed"]
+    assert written["translated_from"] == before["translated_from"]

@@ -168,8 +168,18 @@ def test_demo_activities_round_trip(app: Flask) -> None:
     )
     ours = []
     for activity_id, original in snap.activities.items():
-        assert again[activity_id].to_doc() == original.to_doc()
-        assert expand(again[activity_id], *window) == expand(original, *window)
+        # the translation marks are this board's bookkeeping, not carried by iCalendar
+        local_only = {"translated_from", "unreviewed"}
+        kept = {k: v for k, v in original.to_doc().items() if k not in local_only}
+        assert again[activity_id].to_doc() == kept
+
+        def dates(activity):  # type: ignore[no-untyped-def]
+            return [
+                (o.recurrence_id, o.start, o.end, o.status, o.note, o.moved)
+                for o in expand(activity, *window)
+            ]
+
+        assert dates(again[activity_id]) == dates(original)
         ours += [
             (
                 activity_id,
