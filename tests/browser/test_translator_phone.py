@@ -62,3 +62,34 @@ def test_an_arabic_translator_updates_an_outdated_title_from_a_phone(  # type: i
     assert "نظرية رخصة القيادة للمبتدئين" in page.locator("h1").inner_text()
     assert page.locator("h1 .outdated").count() == 0
     phone.close()
+
+
+def test_a_tigrinya_speaker_corrects_an_interface_string_and_the_board_shows_it(  # type: ignore[no-untyped-def]
+    browser, admin_server: str, shot
+) -> None:
+    """An admin (here anna) reviews a Tigrinya string on a phone: found by its Swedish, then
+    corrected; the next board page in Tigrinya says it, and the .po export has it, not fuzzy."""
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    log_in(page, f"{admin_server}/admin/login?next=/translate/ui/ti?show=all")
+    page.wait_for_url(re.compile(r"/translate/ui/ti"))  # every string: this one is reviewed
+    page.fill("#ui-q", "Anmäl dig")
+    with page.expect_navigation():
+        page.locator("form.ui-search button[type=submit]").tap()
+    section = page.locator(
+        "section.ui-string", has=page.locator("bdi[lang=sv]", has_text=re.compile(r"^Anmäl dig$"))
+    )
+    field = section.locator("textarea").first
+    assert field.get_attribute("lang") == "ti"
+    field.fill("ተመዝገቡ ሕጂ")
+    shot(page, "ui-review-390x844-ti")
+    with page.expect_navigation():
+        section.locator("button[value=save]").tap()
+    page.goto(f"{admin_server}/?lang=ti")
+    assert "ተመዝገቡ ሕጂ" in page.locator("body").inner_text()
+    exported = page.request.get(f"{admin_server}/translate/ui/ti.po").text()
+    entry = exported.split('msgid "Anmäl dig"', 1)[1].split("\n\n", 1)[0]
+    block = exported.split('msgid "Anmäl dig"', 1)[0].rsplit("\n\n", 1)[-1]
+    assert 'msgstr "ተመዝገቡ ሕጂ"' in entry and "fuzzy" not in block
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.close()
