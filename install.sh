@@ -50,6 +50,7 @@ if [ "$UNINSTALL" = 1 ]; then
     systemctl disable --now motesplats-kiosk.service motesplats.service 2>/dev/null || true
   fi
   rm -f "$UNITS_DIR/motesplats.service" "$UNITS_DIR/motesplats-kiosk.service"
+  rm -f /etc/chromium/policies/managed/motesplats-kiosk.json
   if systemd_runs_here; then systemctl daemon-reload; fi
   say "Removed the Mötesplats service and kiosk browser. The data stays in $SERVICE_DATA."
   exit 0
@@ -178,6 +179,8 @@ if [ "$SERVICE" = 1 ]; then
       KIOSK=0
     else
       [ -x /usr/bin/chromium ] || apt-get install -y -qq chromium x11-xserver-utils >/dev/null
+      # Chromium's managed policy: the kiosk browser reaches only the board on this PC
+      .venv/bin/python -m kiosk.village_pc.chromium_policy write >/dev/null
       kiosk_flags=(--kiosk --desktop-user "$KIOSK_USER")
     fi
   fi

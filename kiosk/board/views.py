@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from kiosk import services
 from kiosk.activities.model import AUDIENCES
 from kiosk.board import agenda, sharing
+from kiosk.web import qr
 
 bp = Blueprint("board", __name__)
 
@@ -100,6 +101,22 @@ def detail(activity_id: str):  # type: ignore[no-untyped-def]
         share=sharing.share_links(activity, place, sharing.next_open(occurrences)),
         now=now,
     )
+
+
+MAX_QR_TARGET = 500
+
+
+@bp.get("/qr.svg")
+def elsewhere_qr() -> Response:
+    """A QR code of an address outside the board (a map, a web site, a phone number), for
+    the kiosk to show instead of leaving the board: `?to=https://…` or `?to=tel:…`.
+    Only http(s) and tel addresses, at most `MAX_QR_TARGET` characters."""
+    target = request.args.get("to", "")
+    if len(target) > MAX_QR_TARGET or not target.startswith(("https://", "http://", "tel:")):
+        abort(400)
+    response = Response(qr.svg(target), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.app_errorhandler(404)

@@ -59,6 +59,7 @@ SHELL_FILES = (
     "css/board.css",
     "js/board.js",
     "js/signup-queue.js",
+    "js/kiosk-links.js",
     "icons/icon.svg",
     "icons/icon-192.png",
 )

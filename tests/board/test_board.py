@@ -211,3 +211,13 @@ def test_a_moved_occurrence_says_its_new_time_in_the_viewers_language(
         assert said, (lang, len(changed))
         when = said[0].split(words, 1)[1].split("</p>", 1)[0]
         assert "\u2066" in when and "–" in when  # the day in the language, times kept LTR
+
+
+def test_the_qr_of_an_address_elsewhere_takes_only_web_and_phone_addresses(
+    client: FlaskClient,
+) -> None:
+    ok = client.get("/qr.svg?to=https://www.openstreetmap.org/search?query=G%C3%B6tene")
+    assert ok.status_code == 200 and ok.mimetype == "image/svg+xml"
+    assert client.get("/qr.svg?to=tel:0511-38 60 00").status_code == 200
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "https://x/" + "a" * 600, ""):
+        assert client.get("/qr.svg", query_string={"to": bad}).status_code == 400
