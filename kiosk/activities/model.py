@@ -334,6 +334,9 @@ class Place(PlainRecord):
     names: Texts = field(default_factory=dict)
     how_to: Texts = field(default_factory=dict)
     room_names: Texts = field(default_factory=dict)  # the room per language ("قاعة القراءة")
+    map_image: str = ""  # an uploaded map picture (kiosk.volunteers.uploads), served by the board
+    lat: float | None = None  # where it is, for a phone's map app (a geo: link)
+    lon: float | None = None
 
 
 @dataclass

@@ -9,12 +9,23 @@ links `kiosk.board.sharing`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from kiosk import services
 from kiosk.activities.model import AUDIENCES
 from kiosk.board import agenda, sharing
+from kiosk.volunteers import uploads
 from kiosk.web import qr
 
 bp = Blueprint("board", __name__)
@@ -104,6 +115,16 @@ def detail(activity_id: str):  # type: ignore[no-untyped-def]
 
 
 MAX_QR_TARGET = 500
+
+
+@bp.get("/places/<place_id>/map/<name>")
+def place_map(place_id: str, name: str) -> Response:
+    """A place's uploaded map picture (public: it is shown beside the place)."""
+    place = services.get().catalogue.snapshot().places.get(place_id)
+    path = uploads.path_of(Path(current_app.config["DATA_DIR"]), "map", name)
+    if place is None or place.map_image != name or path is None:
+        abort(404)
+    return send_file(path, max_age=365 * 24 * 3600)  # a new picture gets a new name
 
 
 @bp.get("/qr.svg")

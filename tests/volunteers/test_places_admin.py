@@ -74,3 +74,46 @@ def test_the_room_is_shown_in_the_readers_language_beside_the_signs(client: Flas
         r'<bdi lang="ti" dir="ltr">ክፍሊ ንባብ</bdi> \(<bdi lang="sv">Läsesalen</bdi>\)', page
     )
     assert "ክፍሊ ንባብ" not in client.get("/a/demo-laxhjalp@motesplats?lang=sv").get_data(as_text=True)
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
+    b"=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_a_map_picture_and_a_location_for_phones(
+    app: Flask, client: FlaskClient, people: None
+) -> None:
+    import io
+
+    login(client, "anna")
+    answer = client.post(
+        f"/admin/places/{POOL}",
+        data={
+            **_form(client),
+            "lat": "58,5267",
+            "lon": "13.4855",
+            "map_image": (io.BytesIO(PNG), "karta.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 303
+    stored = services.get_for(app).store.get("places", POOL)
+    assert stored["lat"] == 58.5267 and stored["map_image"].startswith("map-")
+    detail = client.get(f"/a/{SWIMMING}?lang=sv").get_data(as_text=True)
+    src = re.search(r'<img class="place-map" src="([^"]+)"', detail).group(1)
+    picture = client.get(src)
+    assert picture.status_code == 200 and picture.data == PNG
+    assert 'href="geo:58.5267,13.4855"' in detail
+    # anything else than a picture is refused and the stored one stays
+    refused = client.post(
+        f"/admin/places/{POOL}",
+        data={**_form(client), "map_image": (io.BytesIO(b"<svg onload=alert(1)>"), "x.png")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert services.get_for(app).store.get("places", POOL)["map_image"] == stored["map_image"]
+    assert client.get(f"/places/{POOL}/map/map-00000000.png").status_code == 404
+    assert client.get(f"/places/{POOL}/map/..%2f..%2fsecret").status_code == 404

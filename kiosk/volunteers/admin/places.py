@@ -1,21 +1,26 @@
 """`/admin/places`: the places activities happen in, edited by admins: the kind (with its
 pictogram), the name on the sign and per language (translated or transliterated), room,
-address, map link and how to get there per language. Changes go through
+address, map link, a map picture (uploaded), where it is (for a phone's map app) and how to
+get there per language. Changes go through
 `Editor.save_place` (permission and audit)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from kiosk import services
 from kiosk.activities.model import PLACE_KINDS, Place
 from kiosk.languages import LANGUAGES, SOURCE_LANGUAGE
+from kiosk.volunteers import uploads
 from kiosk.volunteers.admin.blueprint import bp
 from kiosk.volunteers.auth import admin_required, current_account
 from kiosk.volunteers.editing import Gone, NotAllowed
 
 NAME_MAX = 80
+MAP_MAX_BYTES = 2 * 1024 * 1024
 HOW_TO_MAX = 400
 
 
@@ -39,7 +44,15 @@ def place(place_id: str):  # type: ignore[no-untyped-def]
         abort(404)
     entry, problems = current, []
     if request.method == "POST":
+        request.max_content_length = MAP_MAX_BYTES + 64 * 1024  # the picture and the fields
         entry, problems = read_place(current)
+        picture = _map_picture(problems)
+        if picture is not None and not problems:
+            entry.map_image = uploads.keep(
+                Path(current_app.config["DATA_DIR"]), "map", picture[0], picture[1]
+            )
+        elif request.form.get("remove_map") == "yes":
+            entry.map_image = ""
         if not problems:
             try:
                 services.get().editor.save_place(me, entry)
@@ -54,6 +67,36 @@ def place(place_id: str):  # type: ignore[no-untyped-def]
         languages=LANGUAGES,
         kinds=PLACE_KINDS,
     ), (400 if problems else 200)
+
+
+def _map_picture(problems: list[str]) -> tuple[bytes, str] | None:
+    """The uploaded map picture and its type, if one was sent; a problem if it is no picture."""
+    upload = request.files.get("map_image")
+    data = upload.read(MAP_MAX_BYTES + 1) if upload and upload.filename else b""
+    if not data:
+        return None
+    kind = uploads.picture_type(data)
+    if len(data) > MAP_MAX_BYTES:
+        problems.append(_("Kartbilden är för stor (högst 2 MB)."))
+    elif kind is None:
+        problems.append(_("Kartbilden ska vara en PNG-, JPEG- eller WebP-bild."))
+    else:
+        return data, kind
+    return None
+
+
+def _coordinate(text: str, limit: float, problems: list[str]) -> float | None:
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = limit + 1
+    if not -limit <= value <= limit:
+        problems.append(_("Skriv läget som grader, till exempel 58.5267 och 13.4855."))
+        return None
+    return round(value, 6)
 
 
 def read_place(current: Place) -> tuple[Place, list[str]]:
@@ -94,5 +137,10 @@ def read_place(current: Place) -> tuple[Place, list[str]]:
         names=names,
         how_to=how_to,
         room_names=room_names,
+        map_image=current.map_image,
+        lat=_coordinate(form.get("lat", ""), 90, problems),
+        lon=_coordinate(form.get("lon", ""), 180, problems),
     )
+    if (entry.lat is None) != (entry.lon is None):
+        problems.append(_("Skriv läget som grader, till exempel 58.5267 och 13.4855."))
     return entry, problems

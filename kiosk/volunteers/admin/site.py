@@ -25,31 +25,16 @@ from kiosk import services
 from kiosk.languages import BY_CODE, LANGUAGES
 from kiosk.store import StoreError
 from kiosk.store.durable import atomic_write
-from kiosk.volunteers import auth
+from kiosk.volunteers import auth, uploads
 from kiosk.volunteers.admin.blueprint import bp
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 LOGO_MAX_BYTES = 512 * 1024
-LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 PENDING = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 
 
 def _data_dir() -> Path:
     return Path(current_app.config["DATA_DIR"])
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, data)
-
-
-def _logo_type(data: bytes) -> str | None:
-    for magic, ext in LOGO_TYPES.items():
-        if data.startswith(magic):
-            return ext
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -83,7 +68,7 @@ def settings():  # type: ignore[no-untyped-def]
         logo_data = upload.read(LOGO_MAX_BYTES + 1) if upload and upload.filename else b""
         logo_ext = None
         if logo_data:
-            logo_ext = _logo_type(logo_data)
+            logo_ext = uploads.picture_type(logo_data)
             if len(logo_data) > LOGO_MAX_BYTES:
                 problems.append(_("Logotypen får vara högst 512 kB."))
             elif logo_ext is None:
@@ -96,9 +81,7 @@ def settings():  # type: ignore[no-untyped-def]
             if request.form.get("remove_logo") == "yes":
                 site.logo = ""
             if logo_data and logo_ext:
-                file_name = f"logo-{secrets.token_hex(4)}.{logo_ext}"
-                _write(_data_dir() / "uploads" / file_name, logo_data)
-                site.logo = file_name
+                site.logo = uploads.keep(_data_dir(), "logo", logo_data, logo_ext)
             svc.editor.save_site(me, site)
             flash(_("Inställningarna är sparade."))
             return redirect(url_for("admin.settings"), code=303)
@@ -114,10 +97,8 @@ def settings():  # type: ignore[no-untyped-def]
 
 @bp.get("/logo/<name>")
 def logo(name: str):  # type: ignore[no-untyped-def]
-    if not re.fullmatch(r"logo-[0-9a-f]{8}\.(png|jpg|webp)", name):
-        abort(404)
-    path = _data_dir() / "uploads" / name
-    if not path.exists():
+    path = uploads.path_of(_data_dir(), "logo", name)
+    if path is None:
         abort(404)
     return send_file(path, max_age=86400)
 
@@ -179,7 +160,9 @@ def restore_upload():  # type: ignore[no-untyped-def]
             "volunteers/admin/backups.html", files=files, problem=problem, pending=None, counts=None
         ), 400
     token = secrets.token_urlsafe(24)
-    _write(_data_dir() / "restore-pending" / f"{token}.json", raw)
+    pending = _data_dir() / "restore-pending"
+    pending.mkdir(parents=True, exist_ok=True)
+    atomic_write(pending / f"{token}.json", raw)
     return render_template(
         "volunteers/admin/backups.html", files=files, pending=token, counts=counts
     )
