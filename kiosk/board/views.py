@@ -9,6 +9,7 @@ links `kiosk.board.sharing`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 
 from flask import (
@@ -16,6 +17,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     render_template,
     request,
     send_file,
@@ -25,8 +27,10 @@ from flask import (
 from kiosk import services
 from kiosk.activities.model import AUDIENCES
 from kiosk.board import agenda, sharing
+from kiosk.languages import LANGUAGES
 from kiosk.volunteers import uploads
 from kiosk.web import qr
+from kiosk.web.i18n import current_language
 
 bp = Blueprint("board", __name__)
 
@@ -54,15 +58,51 @@ def filter_from_args(args: Mapping[str, str], snap: agenda.Snapshot) -> agenda.B
     )
 
 
-def filter_url(chosen: agenda.BoardFilter, **changes: object) -> str:
-    """The board's URL with some filters changed (None/False removes one)."""
+def filter_url(chosen: agenda.BoardFilter, lang: str | None = None, **changes: object) -> str:
+    """The board's URL with some filters changed (None/False removes one), in the language
+    `lang` (default: this page's). The language is written into the address, so a kept copy
+    of a filtered board (the kiosk's worker) is the one in that language."""
     values = {**chosen.__dict__, **changes}
     query = {
         FILTER_ARGS[name]: ("1" if value is True else value)
         for name, value in values.items()
         if value not in (None, False)
     }
-    return url_for("board.index", **query)
+    return url_for("board.index", **query, lang=lang or current_language().code)
+
+
+def kiosk_pages(snap: agenda.Snapshot, now: datetime) -> list[str]:
+    """Every page the kiosk can show, for its worker to keep for when the server does not
+    answer: the board in every language, unfiltered and with each filter; every activity
+    page and the signup forms of its next open dates; the directory; the help form."""
+    none = agenda.BoardFilter()
+    pages: list[str] = []
+    upcoming = {
+        activity.id: agenda.upcoming_of(activity, now, days=KIOSK_DAYS)
+        for activity in snap.activities.values()
+    }
+    for lang in LANGUAGES:
+        code = lang.code
+        pages.append(url_for("board.index", lang=code))
+        pages += [filter_url(none, code, audience=a) for a in AUDIENCES if a != "everyone"]
+        pages += [filter_url(none, code, speaks=s) for s in agenda.spoken_languages(snap)]
+        pages += [
+            filter_url(none, code, free_only=True),
+            filter_url(none, code, childcare_only=True),
+        ]
+        for activity_id, dates in upcoming.items():
+            if not dates:
+                continue
+            pages.append(url_for("board.detail", activity_id=activity_id, lang=code))
+            activity = snap.activities[activity_id]
+            if activity.signup.required:
+                pages += [
+                    url_for("signup.form", activity_id=activity_id, rid=o.recurrence_id, lang=code)
+                    for o in dates[:SIGNUP_FORMS_KEPT]
+                    if o.status != "cancelled"
+                ]
+        pages += [url_for("directory.index", lang=code), url_for("help.ask", lang=code)]
+    return pages[:MAX_KIOSK_PAGES]
 
 
 @bp.get("/")
@@ -115,6 +155,9 @@ def detail(activity_id: str):  # type: ignore[no-untyped-def]
 
 
 MAX_QR_TARGET = 500
+MAX_KIOSK_PAGES = 1000
+SIGNUP_FORMS_KEPT = 2
+KIOSK_DAYS = 14  # the board shows a week; its activities' pages, a little beyond
 
 
 @bp.get("/places/<place_id>/map/<name>")
@@ -137,6 +180,20 @@ def elsewhere_qr() -> Response:
         abort(400)
     response = Response(qr.svg(target), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.get("/kiosk/pages.json")
+def kiosk_page_list() -> Response:
+    """The pages the kiosk's worker keeps (`kiosk_pages`), with the board's version, so
+    the worker fetches them again only after a change."""
+    svc = services.get()
+    snap = svc.catalogue.snapshot()
+    now = svc.now()
+    response = jsonify(
+        {"version": f"{svc.store.version}-{now.date()}", "pages": kiosk_pages(snap, now)}
+    )
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -2,7 +2,8 @@
 
 Owns one decision: `PUBLIC_URL` when configured; otherwise the address the request came in
 on, except that the kiosk's own `localhost` is useless to a phone, so then this PC's LAN
-address is used instead.
+address is used instead. When there is none, `reachable_by_phones()` says so, so a page
+never offers a QR code a phone cannot open.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def base_url() -> str:
     if here.hostname in LOOPBACK and lan:
         return f"{here.scheme}://{lan}{f':{here.port}' if here.port else ''}"
     return request.host_url.rstrip("/")
+
+
+def reachable_by_phones() -> bool:
+    """Whether `base_url()` is an address a phone on the hall's network can open: not when
+    the kiosk's own `localhost` is all there is (no PUBLIC_URL and no LAN address)."""
+    return urlsplit(base_url()).hostname not in LOOPBACK
 
 
 def absolute(path: str) -> str:

@@ -60,6 +60,7 @@ SHELL_FILES = (
     "js/board.js",
     "js/signup-queue.js",
     "js/kiosk-links.js",
+    "js/kiosk-offline.js",
     "icons/icon.svg",
     "icons/icon-192.png",
 )

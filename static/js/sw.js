@@ -8,7 +8,12 @@
 // - the board, activity pages and signup forms: from the network first, a copy kept; when
 //   the network fails (or is slower than NETWORK_WAIT_MS) the copy is shown, marked with
 //   the time it was saved so the page can say "you are offline, saved HH:MM";
-// - private and volunteers' pages are never kept.
+// - private and volunteers' pages are never kept;
+// - on the kiosk, every page it can show (the board in every language and filter, every
+//   activity page, the signup forms, the directory, help: /kiosk/pages.json) is fetched and
+//   kept in a cache of its own when the board changes, so the kiosk stays whole when its
+//   server does not answer. Those fetches send no cookie, so they never change the kiosk's
+//   language.
 /* global SHELL, MotesplatsQueue */
 "use strict";
 importScripts(SHELL.queue);
@@ -16,6 +21,9 @@ importScripts(SHELL.queue);
 var SHELL_CACHE = "motesplats-shell-" + SHELL.version;
 var PAGES_CACHE = "motesplats-pages";
 var PAGES_KEPT = 60;
+var KIOSK_CACHE = "motesplats-kiosk";
+var KIOSK_KEPT = 1200;
+var KIOSK_VERSION = "/__kiosk-version";
 var NETWORK_WAIT_MS = 6000;
 var KEPT_PAGES = [/^\/$/, /^\/a\/[^/]+$/, /^\/a\/[^/]+\/[^/]+\/signup$/, /^\/organisations(\/[^/]+)?$/];
 
@@ -53,10 +61,16 @@ function offlinePage(url) {
 }
 
 // A kept page, with the moment it was saved written on its <html> element.
+// Only the very page asked for (language and filters included: a Swedish unfiltered board
+// is not what someone who tapped "العربية" or "women" wants); a plain address may fall back
+// to a kept copy with a query.
 function keptPage(request) {
+  var plain = new URL(request.url).search === "";
   return caches.open(PAGES_CACHE).then(function (cache) {
     return cache.match(request.url).then(function (hit) {
-      return hit || cache.match(request.url, { ignoreSearch: true });
+      return hit || caches.open(KIOSK_CACHE).then(function (kiosk) { return kiosk.match(request.url); });
+    }).then(function (hit) {
+      return hit || (plain ? cache.match(request.url, { ignoreSearch: true }) : undefined);
     });
   }).then(function (hit) {
     if (!hit) return null;
@@ -70,15 +84,22 @@ function keptPage(request) {
   });
 }
 
-function keep(request, response) {
+// A copy of a page to keep, marked with when the server made it (its Date header; the
+// device's clock only without one).
+function savedCopy(response) {
   return response.text().then(function (body) {
     var headers = new Headers(response.headers);
-    // When the server made the page (its Date header; the device's clock only without one).
     var made = new Date(response.headers.get("Date") || Date.now());
     headers.set("X-Saved-At", (isNaN(made) ? new Date() : made).toISOString());
+    return new Response(body, { status: 200, headers: headers });
+  });
+}
+
+function keep(request, response) {
+  return savedCopy(response).then(function (copy) {
     return caches.open(PAGES_CACHE).then(function (cache) {
       return cache.delete(request.url)
-        .then(function () { return cache.put(request.url, new Response(body, { status: 200, headers: headers })); })
+        .then(function () { return cache.put(request.url, copy); })
         .then(function () { return cache.keys(); })
         .then(function (keys) {  // oldest first: forget the pages not opened for longest
           return Promise.all(keys.slice(0, Math.max(0, keys.length - PAGES_KEPT)).map(function (k) { return cache.delete(k); }));
@@ -131,6 +152,37 @@ self.addEventListener("fetch", function (event) {
     else event.respondWith(fetch(request).catch(function () { return offlinePage(url); }));
   } else if (url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/offline/") === 0) {
     event.respondWith(cacheFirst(request));
+  }
+});
+
+// The kiosk's pages, fetched one after another (the server serves people first) when the
+// list's version differs from the one kept last time.
+function warmKiosk(list, version) {
+  return caches.open(KIOSK_CACHE).then(function (cache) {
+    return cache.match(KIOSK_VERSION).then(function (hit) { return hit ? hit.text() : ""; })
+      .then(function (have) {
+        if (have === version) return;
+        return list.slice(0, KIOSK_KEPT).reduce(function (previous, path) {
+          return previous.then(function () {
+            var url = new URL(path, self.location.origin);
+            if (url.origin !== self.location.origin) return;
+            return fetch(url.href, { credentials: "omit" }).then(function (response) {
+              if (worthKeeping(response)) {
+                return savedCopy(response).then(function (copy) { return cache.put(url.href, copy); });
+              }
+            }).catch(function () { /* the server went away meanwhile: keep what we have */ });
+          });
+        }, Promise.resolve()).then(function () {
+          return cache.put(KIOSK_VERSION, new Response(version));
+        });
+      });
+  });
+}
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type === "kiosk-warm" && Array.isArray(data.pages)) {
+    event.waitUntil(warmKiosk(data.pages, String(data.version || "")));
   }
 });
 

@@ -160,7 +160,8 @@ def test_kiosk_keeps_the_board_while_the_server_is_down(browser, server: Server)
     server.stop()
     page.reload()  # what the kiosk does when it goes back to the home board
     assert page.locator(".card").count() == cards
-    assert offline_notice(page).startswith("Du är offline. Sidan sparades ")
+    # the kiosk says whose fault it is: the board's own server, not "the network"
+    assert offline_notice(page).startswith("Tavlans server svarar inte. Det här är sidan som")
     server.start()
     with page.expect_navigation():  # the board notices the server is back and reloads itself
         page.evaluate("window.motesplats.poll()")
@@ -368,4 +369,68 @@ def test_every_request_of_the_board_and_signup_page_stays_on_this_server(
     assert requested and all(url.startswith(origin + "/") for url in requested), requested
     assert any("/static/css/board.css" in url for url in requested)
     assert any("/static/js/signup-queue.js" in url for url in requested)
+    context.close()
+
+
+KIOSK_KEPT = """async () => {
+  const cache = await caches.open("motesplats-kiosk");
+  return (await cache.keys()).map(r => new URL(r.url).pathname + new URL(r.url).search);
+}"""
+
+
+def test_the_kiosk_keeps_every_page_it_can_show_and_says_whose_server_is_down(  # type: ignore[no-untyped-def]
+    browser, server: Server, shot
+) -> None:
+    """Pages never opened on the kiosk, in any language and filter, read while its server is
+    down; a signup there says it waits for the server; the bars stay within 120 px."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(server.url + "/kiosk/pages.json") as answer:
+        listed = json.load(answer)["pages"]
+    assert len(listed) > 100
+    context, page = open_with_worker(
+        browser, on_localhost(server, "/?lang=sv"), {"width": 1920, "height": 1080}, has_touch=True
+    )
+    page.reload()  # controlled now: kiosk-offline.js asks the worker to keep the list
+    import time
+
+    deadline = time.monotonic() + 120
+    while len(page.evaluate(KIOSK_KEPT)) <= len(listed) and time.monotonic() < deadline:
+        page.wait_for_timeout(500)  # the worker fetches them one after another
+    kept = set(page.evaluate(KIOSK_KEPT))
+    assert set(listed) <= kept, (len(kept), len(listed), sorted(kept - set(listed))[:5])
+    server.stop()
+    try:
+        page.goto(on_localhost(server, "/?for=women&lang=ar"))  # never opened before
+        assert page.locator("html").get_attribute("lang") == "ar"
+        assert page.locator(".card").count() > 0
+        assert page.locator(".filters .chip.active").count() == 1  # the filtered board, kept
+        assert page.locator(".card .only-for").count() >= 1
+        bars = page.evaluate(
+            "['.filters', '[data-offline]'].map(s => document.querySelector(s))"
+            ".filter(e => e && e.offsetParent !== null)"
+            ".reduce((sum, e) => sum + e.getBoundingClientRect().height, 0)"
+        )
+        assert offline_notice(page)
+        assert bars <= 120, bars
+        shot(page, "kiosk-offline-filtered-1920x1080-ar")
+        page.goto(on_localhost(server, f"/a/{SWIM}?lang=ti"))
+        assert (
+            page.locator("html").get_attribute("lang") == "ti" and page.locator("h1").is_visible()
+        )
+        page.goto(on_localhost(server, "/organisations?lang=fa_AF"))
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        signup = next(p for p in listed if p.startswith(f"/a/{SWIM}/") and p.endswith("lang=ar"))
+        page.goto(on_localhost(server, signup))
+        page.fill("#name", "هدى")
+        page.check("input[name=consent]")
+        page.locator("button[type=submit]").click()
+        note = page.locator("[data-queued-note] .kiosk-only-inline")
+        note.wait_for(state="visible")
+        assert page.locator("[data-queued-note] .not-kiosk").is_hidden()
+        assert page.locator("[data-queue]").is_hidden()  # nobody else's signups on the screen
+        shot(page, "kiosk-offline-signup-waits-1920x1080-ar")
+    finally:
+        server.start()
     context.close()
