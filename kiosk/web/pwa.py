@@ -61,6 +61,8 @@ SHELL_FILES = (
     "js/signup-queue.js",
     "js/kiosk-links.js",
     "js/kiosk-offline.js",
+    "js/keyboard.js",
+    "css/keyboard.css",
     "icons/icon.svg",
     "icons/icon-192.png",
 )

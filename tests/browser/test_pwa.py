@@ -71,7 +71,14 @@ def signups_named(data: Path, name: str) -> list[dict]:
 
 
 def on_localhost(server: Server, path: str = "/") -> str:
+    """As the kiosk opens the board (its own screen: the kiosk's behaviour and words)."""
     return f"http://localhost:{server.port}{path}"
+
+
+def on_phone(server: Server, path: str = "/") -> str:
+    """As a device that is not the kiosk, still a secure context for the worker (127.0.0.1
+    is loopback, which browsers trust like localhost)."""
+    return f"http://127.0.0.1:{server.port}{path}"
 
 
 def open_with_worker(browser, url: str, viewport: dict, **context_options):  # type: ignore[no-untyped-def]
@@ -99,14 +106,14 @@ def test_board_and_detail_page_read_offline_from_the_worker_cache(
     browser, server: Server, shot
 ) -> None:  # type: ignore[no-untyped-def]
     context, page = open_with_worker(
-        browser, on_localhost(server, "/?lang=sv"), {"width": 1920, "height": 1080}
+        browser, on_phone(server, "/?lang=sv"), {"width": 1920, "height": 1080}
     )
     cards = page.locator(".card").count()
     assert cards > 5
     detail_url = page.locator(".card a").first.get_attribute("href")
-    page.goto(on_localhost(server, detail_url))
+    page.goto(on_phone(server, detail_url))
     title = page.locator("h1").inner_text()
-    page.goto(on_localhost(server, "/?lang=sv"))
+    page.goto(on_phone(server, "/?lang=sv"))
 
     context.set_offline(True)
     page.reload()
@@ -115,17 +122,17 @@ def test_board_and_detail_page_read_offline_from_the_worker_cache(
     assert notice.startswith("Du är offline. Sidan sparades ")
     assert saved_time_is_now(notice), notice
     shot(page, "pwa-offline-board-1920x1080-sv")
-    page.goto(on_localhost(server, detail_url))
+    page.goto(on_phone(server, detail_url))
     assert page.locator("h1").inner_text() == title
     assert offline_notice(page).startswith("Du är offline.")
 
-    page.goto(on_localhost(server, "/a/never-visited?lang=sv"))  # never opened: the offline page
+    page.goto(on_phone(server, "/a/never-visited?lang=sv"))  # never opened: the offline page
     assert page.locator("h1").inner_text() == "Du är offline"
 
     # The same with the server really gone and the network back.
     server.stop()
     context.set_offline(False)
-    page.goto(on_localhost(server, "/a/never-visited?lang=sv"))
+    page.goto(on_phone(server, "/a/never-visited?lang=sv"))
     assert page.locator("h1").inner_text() == "Du är offline"
     assert page.get_by_role("link", name="Tillbaka till tavlan").is_visible()
     context.close()
@@ -133,7 +140,7 @@ def test_board_and_detail_page_read_offline_from_the_worker_cache(
 
 def test_arabic_phone_offline_board_is_right_to_left(browser, server: Server, shot) -> None:  # type: ignore[no-untyped-def]
     context, page = open_with_worker(
-        browser, on_localhost(server, "/?lang=ar"), {"width": 390, "height": 844}
+        browser, on_phone(server, "/?lang=ar"), {"width": 390, "height": 844}
     )
     page.reload()  # now through the worker, which keeps a copy
     context.set_offline(True)
@@ -144,7 +151,7 @@ def test_arabic_phone_offline_board_is_right_to_left(browser, server: Server, sh
     shot(page, "pwa-offline-board-390x844-ar")
     server.stop()
     context.set_offline(False)
-    page.goto(on_localhost(server, "/a/never-visited?lang=ar"))
+    page.goto(on_phone(server, "/a/never-visited?lang=ar"))
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.locator("h1").inner_text() == "أنت غير متصل بالإنترنت"
     shot(page, "pwa-offline-page-390x844-ar")
@@ -180,7 +187,7 @@ def test_offline_signup_is_sent_later_and_stored_exactly_once(
     browser, server: Server, shot
 ) -> None:  # type: ignore[no-untyped-def]
     context, page = open_with_worker(
-        browser, on_localhost(server, f"/a/{SWIM}/signup?lang=sv"), {"width": 390, "height": 844}
+        browser, on_phone(server, f"/a/{SWIM}/signup?lang=sv"), {"width": 390, "height": 844}
     )
     page.reload()
     form_url = page.url
@@ -214,7 +221,7 @@ def test_offline_signup_is_sent_later_and_stored_exactly_once(
     assert {a["url"].split("?")[0] for a in answers} == {urlsplit(private_url).path}
     stored = page.evaluate("MotesplatsQueue.all()")
     assert stored[0]["state"] == "sent" and stored[0]["fields"] is None  # no name left on the phone
-    page.goto(on_localhost(server, "/?lang=sv"))  # the board lists it, with the private link
+    page.goto(on_phone(server, "/?lang=sv"))  # the board lists it, with the private link
     sent = page.locator("[data-queue] li.queue-sent")
     sent.wait_for(state="visible")
     assert sent.inner_text().startswith("Skickad: ")

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from kiosk import services
 from kiosk.languages import LANGUAGES
+from kiosk.web import pwa
 from kiosk.signups.book import TABLE
 from kiosk.web.pwa import deployment_version
 from tests.conftest import REPO, Clock
@@ -61,7 +62,7 @@ def test_worker_keeps_the_shell_and_offline_pages_in_six_languages(client: Flask
     first_line, code = response.get_data(as_text=True).split("\n", 1)
     shell = json.loads(first_line.removeprefix("var SHELL = ").removesuffix(";"))
     assert "importScripts(SHELL.queue)" in code and "caches.delete" in code
-    assert len(shell["precache"]) == 5 + len(LANGUAGES)
+    assert len(shell["precache"]) == len(pwa.SHELL_FILES) + len(LANGUAGES)
     for url in [*shell["precache"], shell["queue"]]:
         answer = client.get(url)
         assert answer.status_code == 200, url
