@@ -75,6 +75,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Most open connections (a hall full of phones after an information evening).",
     ),
     Setting(
+        "LONG_POLL_SECONDS",
+        _positive_int,
+        25,
+        "How long an open board's question for news (/api/board-version?since=) may wait "
+        "for a change before it is answered that nothing changed.",
+    ),
+    Setting(
+        "LONG_POLL_WAITERS",
+        int,
+        0,
+        "Most boards waiting for news at once (each holds a worker thread); 0 = a quarter "
+        "of THREADS. Boards beyond it (and a client's third) ask again every 30 s instead.",
+    ),
+    Setting(
         "DATA_DIR", str, "data", "Folder for the data file, journal and backups.", "--data-dir"
     ),
     Setting(

@@ -3,7 +3,8 @@ to views.
 
 Owns building the services from the settings (`build`: the store opened from settings,
 the activity book that alone writes activities, the editor given its hooks, the signup
-book, the sync engine, the background jobs, the reviewed interface strings), installing
+book, the sync engine, the background jobs, the reviewed interface strings, the board's
+long poll woken by the store's change hook), installing
 them on the app (`init_app`: the page cache in front of the app, the demo week into an
 empty store, the jobs started and stopped at exit) and the small accessors views use, the
 way flaskr's `db.py` hands out its connection. Views never open a store or build a
@@ -26,6 +27,7 @@ from flask import Flask, current_app
 from kiosk.activities import demo
 from kiosk.activities.book import ActivityBook
 from kiosk.board.agenda import Catalogue
+from kiosk.board.live import BoardWatch, default_waiters
 from kiosk.help.desk import HelpDesk
 from kiosk.jobs import Job, Jobs
 from kiosk.municipality.door_counts import DoorCounts
@@ -67,6 +69,7 @@ class Services:
     activities: ActivityBook
     jobs: Jobs
     ui_strings: UiStrings
+    board_watch: BoardWatch  # open boards waiting for news (woken by the store's writes)
     pages: PageCache | None = None
     # login attempts per client (on top of the per-account lock in kiosk.volunteers.accounts)
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
@@ -151,7 +154,12 @@ def build(
         activities=activities,
         jobs=Jobs(),
         ui_strings=UiStrings(store, clock, TRANSLATIONS_DIR, audit),
+        board_watch=BoardWatch(
+            settings["LONG_POLL_SECONDS"],
+            settings["LONG_POLL_WAITERS"] or default_waiters(settings["THREADS"]),
+        ),
     )
+    store.on_change(services.board_watch.changed)
     _add_jobs(services, settings)
     return services
 

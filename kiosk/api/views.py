@@ -1,4 +1,4 @@
-"""The JSON API: expanded occurrences for a date range, and the board's change token.
+"""The JSON API: expanded occurrences for a date range, and the board's change token (a long poll).
 
 Owns `/api/...`. Answers in JSON only; errors are `{"error": "<message in the viewer's
 language>"}` with a 4xx status. Never exposes personal data of signups.
@@ -33,6 +33,7 @@ ics = Blueprint("ics", __name__)  # no /api prefix: calendar apps subscribe to t
 MAX_DAYS = 366
 ICS_TYPE = "text/calendar; charset=utf-8"
 STARTED = datetime.now(UTC).replace(microsecond=0)  # new code may write feeds differently
+BUSY_AGAIN_IN = 30  # seconds: a board the long poll has no room for polls as it did before
 
 
 def _error(message: str, status: int = 400):  # type: ignore[no-untyped-def]
@@ -118,9 +119,26 @@ def activities():  # type: ignore[no-untyped-def]
 
 @bp.get("/board-version")
 def board_version():  # type: ignore[no-untyped-def]
-    """A token that changes when the board's content may have changed (polled by the kiosk)."""
+    """A token that changes when the board's content may have changed (this process, the
+    store's version, the local date). With `?since=<token>` it is a long poll: the answer
+    waits until the token differs, at most LONG_POLL_SECONDS (`kiosk.board.live`). The
+    answer says how long the server waits (`wait`, for the board's own timeout) and how
+    many seconds to pause before asking again (`again_in`: 0, or BUSY_AGAIN_IN when too
+    many boards wait already and this one was answered at once)."""
     svc = services.get()
-    response = jsonify({"version": f"{svc.pages.token}-{svc.store.version}-{svc.now().date()}"})
+    watch = svc.board_watch
+
+    def current() -> str:
+        return f"{svc.pages.token}-{svc.store.version}-{svc.now().date()}"
+
+    since = request.args.get("since", "")[:100]
+    again_in = 0
+    if since:
+        answer = watch.wait(since, current, client=request.remote_addr or "?")
+        version, again_in = answer.version, 0 if answer.waited else BUSY_AGAIN_IN
+    else:
+        version = current()
+    response = jsonify({"version": version, "wait": watch.seconds, "again_in": again_in})
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -5,6 +5,11 @@ in the places left and nobody waits ahead of it, otherwise it joins the waitlist
 cancellation promotes waiting parties in order while they fit. Every change happens under
 the store's one lock, and a cancellation with its promotions is one atomic write.
 
+A cancellation can be undone for `UNDO_WINDOW` (a minute) through the same private link.
+Promotions it caused stay: the party gets a place again only if it still fits with nobody
+waiting ahead of it (by the same rule as a new signup); otherwise it waits at its own place
+in the signing order, which puts it before everyone who signed up after it.
+
 Personal data is minimal (a first name or nickname, an optional phone) and is erased
 `retention_days` after the occurrence ends; the counts (people, attended) stay for reports.
 The private link's secret is stored only as a SHA-256 hash.
@@ -37,6 +42,7 @@ TABLE = "signups"
 CODE_ALPHABET = "ACDEFHJKLMNPRTUVWXY34679"  # no look-alikes (0/O, 1/I, 2/Z, 5/S, 8/B)
 # At least 128 random bits in URL-safe base64 or hex, as the phone's script makes them.
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+UNDO_WINDOW = timedelta(seconds=60)
 
 
 class SignupError(Exception):
@@ -89,6 +95,29 @@ class Signup:
         doc["occurrence_end"] = utc_iso(self.occurrence_end)
         doc["created_at"] = utc_iso(self.created_at)
         return doc
+
+
+@dataclass(frozen=True)
+class Undone:
+    """A cancellation taken back: the signup as it is now, and whether it had a place
+    (confirmed) just before it was cancelled."""
+
+    signup: Signup
+    had_place: bool
+
+    @property
+    def has_place(self) -> bool:
+        return self.signup.status == "confirmed"
+
+    @property
+    def lost_place(self) -> bool:
+        """Its place went to someone from the waitlist meanwhile; it waits now."""
+        return self.had_place and not self.has_place
+
+
+def _history_events(signup: Signup) -> list[tuple[str, str]]:
+    """The signup's history as (UTC time, what) pairs, oldest first."""
+    return [(line.partition(" ")[0], line.partition(" ")[2]) for line in signup.history]
 
 
 @dataclass(frozen=True)
@@ -304,6 +333,53 @@ class SignupBook:
             for s in changed:
                 self._state[s.id] = (s.status, s.people)
         return signup, promoted
+
+    def undo_until(self, signup: Signup) -> datetime | None:
+        """Until when this signup's cancellation may be undone (UTC), or None when it cannot
+        be (not cancelled, names erased, the minute or the occurrence over)."""
+        if signup.status != "cancelled" or signup.purged:
+            return None
+        cancelled = [when for when, what in _history_events(signup) if what == "cancelled"]
+        if not cancelled:
+            return None
+        until = parse_utc(cancelled[-1]) + UNDO_WINDOW
+        now = self.clock().astimezone(UTC)
+        if now >= until or signup.occurrence_end <= now:
+            return None
+        return until
+
+    def undo_cancel(self, signup_id: str, secret: str) -> Undone:
+        """Take a cancellation back through the private link within UNDO_WINDOW: a place
+        again if the party still fits with nobody waiting ahead of it, else the waitlist at
+        its own place in the signing order (see the module docstring). SignupError:
+        'bad_token', 'not_cancelled', 'undo_expired'."""
+        with self.store.lock():
+            signup = self.find(signup_id, secret)
+            if signup.status != "cancelled":
+                raise SignupError("not_cancelled")
+            if self.undo_until(signup) is None:
+                raise SignupError("undo_expired")
+            had_place = False
+            for _when, what in _history_events(signup):
+                if what in ("confirmed", "promoted", "undone confirmed"):
+                    had_place = True
+                elif what in ("waitlisted", "undone waitlisted"):
+                    had_place = False
+            capacity = self.capacity_of(signup.activity_id)
+            confirmed, waiting_ahead, before_it = 0, False, True
+            for other in self.signups_for(signup.activity_id, signup.recurrence_id):
+                if other.id == signup.id:
+                    before_it = False  # signing order: only those before it are ahead
+                elif other.status == "confirmed":
+                    confirmed += other.people
+                elif other.status == "waitlisted" and before_it:
+                    waiting_ahead = True
+            fits = capacity is None or (not waiting_ahead and confirmed + signup.people <= capacity)
+            signup.status = "confirmed" if fits else "waitlisted"
+            signup.history.append(f"{utc_iso(self.clock())} undone {signup.status}")
+            self.store.put(TABLE, signup.to_doc())
+            self._state[signup.id] = (signup.status, signup.people)
+        return Undone(signup, had_place)
 
     def attendance_figures(self) -> list[dict[str, Any]]:
         """Every signup's counts for the reports: occurrence, status, people, attended - no

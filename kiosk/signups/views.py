@@ -1,6 +1,7 @@
 """Signing up from a phone or at the kiosk: the form, the private confirmation page, QR codes.
 
-Owns `/a/<id>/<rid>/signup`, `/s/<signup id>/<secret>` (view and cancel) and the QR images.
+Owns `/a/<id>/<rid>/signup`, `/s/<signup id>/<secret>` (view; cancel in two steps, undone
+within a minute) and the QR images.
 Every refusal says why in the visitor's language and stores nothing. Never shows anyone's
 name except on that person's own private page.
 
@@ -39,7 +40,7 @@ from kiosk.signups.book import IDEMPOTENCY_KEY, SignupError
 from kiosk.web import qr
 from kiosk.web.csrf import SCRIPT_ENDPOINTS, SCRIPT_HEADER
 from kiosk.web.i18n import current_language
-from kiosk.web.public_url import absolute
+from kiosk.web.public_url import absolute, reachable_by_phones
 
 bp = Blueprint("signup", __name__)
 NAME_MAX = 60
@@ -236,19 +237,18 @@ def _mine_or_error(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
         return None, (render_template("error.html", message=message), 404)
 
 
-@bp.get("/s/<signup_id>/<secret>")
-def mine(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
-    signup, error = _mine_or_error(signup_id, secret)
-    if error:
-        return error
+def _private_page(signup, secret: str, status: int = 200, **shown: object):  # type: ignore[no-untyped-def]
+    """The private page of one signup (never cached, never sent as a referrer); `shown`:
+    what this visit shows beside the signup (the cancel question, a message)."""
     svc = services.get()
-    occurrence = agenda.find_occurrence(
-        svc.catalogue.snapshot(), signup.activity_id, signup.recurrence_id
-    )
+    snap = svc.catalogue.snapshot()
+    occurrence = agenda.find_occurrence(snap, signup.activity_id, signup.recurrence_id)
     if occurrence is None:
         return render_template("error.html", message=_("Aktiviteten finns inte längre.")), 404
     activity = occurrence.activity
     waiting_ahead = svc.signups.waiting_ahead(signup) if signup.status == "waitlisted" else 0
+    undo_until = svc.signups.undo_until(signup)
+    private_path = url_for("signup.mine", signup_id=signup.id, secret=secret)
     response = Response(
         render_template(
             "signups/mine.html",
@@ -257,35 +257,96 @@ def mine(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
             occurrence=occurrence,
             activity=activity,
             waiting_ahead=waiting_ahead,
-            place=svc.catalogue.snapshot().places.get(activity.place_id or ""),
-            private_url=absolute(url_for("signup.mine", signup_id=signup.id, secret=secret)),
-            cancelled_now=request.args.get("cancelled") == "1",
-        )
+            place=snap.places.get(activity.place_id or ""),
+            private_url=absolute(private_path),
+            phones_reach=reachable_by_phones(),
+            private_path=private_path,
+            undo_seconds=(
+                max(1, int((undo_until - svc.clock()).total_seconds())) if undo_until else 0
+            ),
+            **{"cancelled_now": False, "confirm_cancel": False, "notice": None, "problem": None}
+            | shown,
+        ),
+        status=status,
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
-@bp.post("/s/<signup_id>/<secret>/cancel")
-def cancel(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
+UNDONE_NOTICES = {  # ?undone=<key> after taking a cancellation back
+    "place": lambda: _("Avbokningen är ångrad. Du har din plats igen."),
+    "lost": lambda: _(
+        "Avbokningen är ångrad, men din plats hann gå till någon på väntelistan. "
+        "Du står nu på väntelistan och får platsen om någon annan avbokar."
+    ),
+    "waiting": lambda: _("Avbokningen är ångrad. Du står på väntelistan igen."),
+}
+
+
+@bp.get("/s/<signup_id>/<secret>")
+def mine(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
     signup, error = _mine_or_error(signup_id, secret)
     if error:
         return error
-    try:
-        services.get().signups.cancel(signup_id, secret)
-    except SignupError:
-        return render_template("error.html", message=_("Den här anmälan är redan avbokad.")), 409
+    notice = UNDONE_NOTICES.get(request.args.get("undone", ""))
+    return _private_page(
+        signup,
+        secret,
+        cancelled_now=request.args.get("cancelled") == "1",
+        notice=notice() if notice else None,
+    )
+
+
+def _back_to_mine(signup_id: str, secret: str, **args: object):  # type: ignore[no-untyped-def]
     return redirect(
         url_for(
             "signup.mine",
             signup_id=signup_id,
             secret=secret,
-            cancelled=1,
             lang=current_language().code,
+            **args,
         ),
         code=303,
     )
+
+
+@bp.post("/s/<signup_id>/<secret>/cancel")
+def cancel(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
+    """Two steps, without script: the first POST asks "are you sure?"; only the second,
+    with confirm=yes, cancels."""
+    signup, error = _mine_or_error(signup_id, secret)
+    if error:
+        return error
+    if signup.status == "cancelled":
+        return render_template("error.html", message=_("Den här anmälan är redan avbokad.")), 409
+    if request.form.get("confirm") != "yes":
+        return _private_page(signup, secret, confirm_cancel=True)
+    try:
+        services.get().signups.cancel(signup_id, secret)
+    except SignupError:
+        return render_template("error.html", message=_("Den här anmälan är redan avbokad.")), 409
+    return _back_to_mine(signup_id, secret, cancelled=1)
+
+
+@bp.post("/s/<signup_id>/<secret>/undo")
+def undo_cancel(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
+    """Take a cancellation back within a minute (`SignupBook.undo_cancel`)."""
+    signup, error = _mine_or_error(signup_id, secret)
+    if error:
+        return error
+    try:
+        undone = services.get().signups.undo_cancel(signup_id, secret)
+    except SignupError as refused:
+        if refused.reason == "not_cancelled":
+            return _back_to_mine(signup_id, secret)  # undone already (a second tap)
+        message = _(
+            "Det har gått mer än en minut sedan avbokningen, så den kan inte ångras. "
+            "Anmäl dig igen om det finns plats."
+        )
+        return _private_page(signup, secret, status=409, problem=message)
+    key = "place" if undone.has_place else "lost" if undone.lost_place else "waiting"
+    return _back_to_mine(signup_id, secret, undone=key)
 
 
 def _svg(data: str) -> Response:

@@ -20,6 +20,10 @@ Promises every implementation keeps:
 * **Cheap reads.** Reads are served from memory and never touch the disk; `version`
   changes on every write so callers can cache anything derived from the data.
 * **Returned documents are shared.** Treat them as read-only: copy, change, `put()`.
+* **Told when it changed.** `on_change(listener)` calls `listener()` after every
+  acknowledged write (once per writing thread's outermost `lock()` block) and after a
+  restore, without the lock held and once `version` shows the change, so something waiting
+  for news (the board's long poll) can wake at once instead of polling.
 
 `open_store(data_dir, ...)` returns the implementation in use (`journal.JournalStore`).
 """
@@ -66,6 +70,11 @@ class Store(ABC):
     @abstractmethod
     def last_change(self) -> datetime | None:
         """When the last acknowledged write happened (UTC), or None for a store never written."""
+
+    @abstractmethod
+    def on_change(self, listener: Callable[[], object]) -> None:
+        """Call `listener()` after every acknowledged write and restore (see the module
+        docstring). Listeners must be quick, must not write, and must not raise."""
 
     @abstractmethod
     def lock(self) -> AbstractContextManager[Any]:

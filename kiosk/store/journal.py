@@ -159,7 +159,8 @@ class JournalStore(Store):
         self._backup_keep = backup_keep
         self._backup_interval = backup_interval.total_seconds()
         self._compact_min = compact_min_bytes
-        self._lock = CommitLock(self._make_durable)
+        self._lock = CommitLock(self._durable_then_tell)
+        self._listeners: list[Callable[[], object]] = []
         self._sync_lock = threading.Lock()
         self._synced_seq = 0  # every journal line up to this one is on disk
         self._sync_failed: str | None = None
@@ -199,6 +200,9 @@ class JournalStore(Store):
 
     def lock(self) -> AbstractContextManager[Any]:
         return self._lock
+
+    def on_change(self, listener: Callable[[], object]) -> None:
+        self._listeners.append(listener)
 
     def get(self, table: str, doc_id: str) -> Document | None:
         with self._lock:
@@ -287,6 +291,7 @@ class JournalStore(Store):
             for table in before | set(self._index):
                 self._table_versions[table] = self._table_versions.get(table, 0) + 1
             self._compact()  # the restored data is the data file now, durable on return
+            self._lock.written(self._seq)  # so that leaving the lock tells the listeners
             return kept
 
     def list_backups(self) -> list[Path]:
@@ -377,6 +382,15 @@ class JournalStore(Store):
             finally:
                 os.close(fd)
             self._synced_seq = max(self._synced_seq, target)
+
+    def _durable_then_tell(self, seq: int) -> None:
+        """The commit lock's last step for a thread that wrote: durable, then listeners told."""
+        self._make_durable(seq)
+        for listener in list(self._listeners):
+            try:
+                listener()
+            except Exception:  # a listener's bug must not turn a saved write into an error
+                log.exception("a change listener failed")
 
     def _after_write(self) -> None:
         if self._journal_bytes > max(self._compact_min, self._snapshot_bytes):

@@ -45,6 +45,8 @@ def base_url() -> str:
 def reachable_by_phones() -> bool:
     """Whether `base_url()` is an address a phone on the hall's network can open: not when
     the kiosk's own `localhost` is all there is (no PUBLIC_URL and no LAN address)."""
+    if current_app.config["PUBLIC_URL"]:
+        return True  # the municipality's word for it
     return urlsplit(base_url()).hostname not in LOOPBACK
 
 

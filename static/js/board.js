@@ -69,7 +69,8 @@
           numberingSystem: "latn", timeZone: zone }) + " " + when;
       } catch (e) { /* the time alone */ }
     }
-    return (body.getAttribute("data-saved-text") || "%(time)s").replace("%(time)s", when);
+    var text = (kiosk && body.getAttribute("data-saved-text-kiosk")) || body.getAttribute("data-saved-text");
+    return (text || "%(time)s").replace("%(time)s", when);
   }
 
   function setOffline(isOffline) {
@@ -98,22 +99,59 @@
     navigator.serviceWorker.register("/sw.js").catch(function () { /* the pages work without */ });
   }
 
-  function poll() {
-    fetch("/api/board-version", { cache: "no-store" })
+  // News of the board, by long polling /api/board-version. Asked without a token it
+  // answers at once; asked with ?since=<token> the server answers when the token changes
+  // (a volunteer saved, someone signed up, midnight) or after `wait` seconds. After an
+  // answer the board asks again at once with the new token (after `again_in` seconds when
+  // the server had no room to wait; after 2 s when it answered at once without news, never
+  // a tight loop); after a network error after 5 s, doubling up to 30 s, with the offline
+  // bar shown meanwhile. The version moves on only once the fresh board is on screen.
+  var waitMs = 25000;
+  var backoff = 0;
+  var timer = null;
+
+  function ask(since) {
+    var url = "/api/board-version" + (since ? "?since=" + encodeURIComponent(since) : "");
+    var controller = window.AbortController ? new AbortController() : null;
+    var limit = controller ? setTimeout(function () { controller.abort(); }, waitMs + 10000) : null;
+    return fetch(url, { cache: "no-store", signal: controller ? controller.signal : undefined })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) {
+        clearTimeout(limit);
         setOffline(false);
-        var changed = version && data.version !== version;
-        version = data.version;
-        if (changed) return refresh();
-      })
-      .catch(function () { setOffline(true); });
+        if (data.wait > 0) waitMs = data.wait * 1000;
+        data.changed = !!version && data.version !== version;
+        if (!data.changed) { version = data.version; return data; }
+        return refresh().then(function () { version = data.version; return data; });
+      }, function (error) { clearTimeout(limit); throw error; });
+  }
+
+  function listen(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var started = Date.now();
+      ask(version).then(function (data) {
+        backoff = 0;
+        var quick = Date.now() - started < 2000;
+        listen(data.again_in > 0 ? data.again_in * 1000 : (data.changed || !quick) ? 0 : 2000);
+      }, function () {
+        setOffline(true);
+        backoff = Math.min(backoff ? backoff * 2 : 5000, 30000);
+        listen(backoff);
+      });
+    }, delay);
+  }
+
+  // One question answered at once (the "is the server back?" check, also for tests).
+  function poll() {
+    ask(null).catch(function () { setOffline(true); });
   }
 
   function startKiosk() {
     html.classList.add("kiosk");
-    var viewport = document.querySelector('meta[name="viewport"]');
-    if (viewport) viewport.content = "width=device-width, initial-scale=1, maximum-scale=1, user-scalable=no";
+    // No pinch zoom: board.css (.kiosk body, touch-action: pan-x pan-y) and the kiosk's
+    // Chromium (--disable-pinch) see to it. Not the viewport tag: desktop Chromium ignores
+    // user-scalable=no, and axe (WCAG 1.4.4) rightly refuses it on any page.
     document.addEventListener("contextmenu", function (e) { e.preventDefault(); });
     var idleMs = (parseInt(body.getAttribute("data-idle"), 10) || 90) * 1000;
     var home = body.getAttribute("data-home") || "/";
@@ -143,6 +181,25 @@
     if (e.target.closest && e.target.closest("[data-print]")) window.print();
   });
 
+  // Phones: the language bar is one row that scrolls sideways (board.css); the chosen
+  // language is scrolled into it (only sideways: the page keeps its own scroll position).
+  var langbar = document.querySelector(".langbar");
+  var chosen = langbar && langbar.querySelector('[aria-current="true"]');
+  if (chosen && langbar.scrollWidth > langbar.clientWidth) {
+    var bar = langbar.getBoundingClientRect();
+    var pill = chosen.getBoundingClientRect();
+    if (pill.left < bar.left || pill.right > bar.right) {
+      langbar.scrollLeft += pill.left - bar.left - (bar.width - pill.width) / 2;
+    }
+  }
+
+  // A private signup page's "undo the cancellation" lasts a minute: gone when its time is up
+  // (the server refuses it after that anyway).
+  Array.prototype.forEach.call(document.querySelectorAll("[data-expires-in]"), function (box) {
+    var seconds = parseInt(box.getAttribute("data-expires-in"), 10) || 0;
+    setTimeout(function () { box.hidden = true; }, seconds * 1000);
+  });
+
   // Volunteers' form: the "new place…" fields appear only when "new…" is chosen.
   Array.prototype.forEach.call(document.querySelectorAll(".new-fields[data-for]"), function (box) {
     var select = document.getElementById(box.getAttribute("data-for"));
@@ -155,9 +212,7 @@
   tick();
   setInterval(tick, 15000);
   if (kiosk) startKiosk();
-  if (body.classList.contains("board")) {
-    poll();
-    setInterval(poll, 30000);
-  }
-  window.motesplats = { poll: poll, refresh: refresh, kiosk: kiosk };
+  if (body.classList.contains("board")) listen(0);
+  window.motesplats = { poll: poll, refresh: refresh, kiosk: kiosk,
+    version: function () { return version; } };
 })();
