@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 
 from kiosk import services
 from kiosk.languages import LANGUAGES
-from kiosk.web import pwa
 from kiosk.signups.book import TABLE
+from kiosk.web import pwa
 from kiosk.web.pwa import deployment_version
 from tests.conftest import REPO, Clock
 from tests.signups.test_signup_views import PHONE_IP, SWIM
