@@ -74,7 +74,8 @@ def filter_url(chosen: agenda.BoardFilter, lang: str | None = None, **changes: o
 def kiosk_pages(snap: agenda.Snapshot, now: datetime) -> list[str]:
     """Every page the kiosk can show, for its worker to keep for when the server does not
     answer: the board in every language, unfiltered and with each filter; every activity
-    page and the signup forms of its next open dates; the directory; the help form."""
+    page and the signup forms of its next open dates; the directory and each association's
+    page; the help form."""
     none = agenda.BoardFilter()
     pages: list[str] = []
     upcoming = {
@@ -102,6 +103,10 @@ def kiosk_pages(snap: agenda.Snapshot, now: datetime) -> list[str]:
                     if o.status != "cancelled"
                 ]
         pages += [url_for("directory.index", lang=code), url_for("help.ask", lang=code)]
+        pages += [
+            url_for("directory.detail", organiser_id=organiser_id, lang=code)
+            for organiser_id in sorted(snap.organisers)
+        ]
     return pages[:MAX_KIOSK_PAGES]
 
 

@@ -221,3 +221,14 @@ def test_the_qr_of_an_address_elsewhere_takes_only_web_and_phone_addresses(
     assert client.get("/qr.svg?to=tel:0511-38 60 00").status_code == 200
     for bad in ("javascript:alert(1)", "file:///etc/passwd", "https://x/" + "a" * 600, ""):
         assert client.get("/qr.svg", query_string={"to": bad}).status_code == 400
+
+
+def test_the_kiosk_pages_list_every_page_the_kiosk_can_show(client: FlaskClient) -> None:
+    listed = client.get("/kiosk/pages.json").get_json()["pages"]
+    for lang in ("sv", "en", "ar", "fa_AF", "so", "ti"):
+        assert f"/?lang={lang}" in listed and f"/?for=women&lang={lang}" in listed
+        assert f"/a/demo-simning-kvinnor@motesplats?lang={lang}" in listed
+        assert f"/organisations?lang={lang}" in listed
+        assert f"/organisations/demo-excorde?lang={lang}" in listed
+    assert any("/signup?lang=ti" in p for p in listed)
+    assert all(client.get(p).status_code == 200 for p in listed[::7])  # a sample: all served
