@@ -9,6 +9,7 @@ HTTP; at the end the store itself is opened and every acknowledged write looked 
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -90,7 +91,7 @@ def volunteer(
     try:
         with opener.open(base + "/admin/new", timeout=5) as page:
             html = page.read().decode()
-    except OSError:
+    except (OSError, http.client.HTTPException):  # the power went while the page was sent
         return
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     day = (test_clock.now().date() + timedelta(days=3)).isoformat()
