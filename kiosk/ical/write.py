@@ -25,6 +25,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import (
+    Alarm,
     Calendar,
     Component,
     Event,
@@ -45,6 +46,7 @@ from kiosk.activities.model import (
     whole_days,
 )
 from kiosk.ical.common import PRODID, X, primary_language, wall_add
+from kiosk.languages import pick_text
 
 
 def _language_tag(code: str) -> str:
@@ -480,4 +482,49 @@ def calendar_bytes(
     years = covered_years(activities, today or datetime.now(UTC).date())
     if years is not None:
         add_timezones(calendar, *years)
+    return calendar.to_ical()
+
+
+def occurrence_calendar(
+    activity: Activity,
+    start: datetime,
+    end: datetime,
+    place: Place | None,
+    language: str,
+    *,
+    uid: str,
+    url: str,
+    stamp: datetime,
+) -> bytes:
+    """One date of an activity as its own small VCALENDAR, for a person's "add to my
+    calendar": the title and description in `language` (else Swedish), the place, the
+    person's private link, a reminder the evening before, and the VTIMEZONE of its zone.
+    `uid` is the signup's own (never the series'), so adding it twice keeps one entry."""
+    title, _fell_back = pick_text(activity.title, language)
+    description, _ = pick_text(activity.description, language)
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("METHOD", "PUBLISH")
+    event = Event()
+    event.add("UID", uid)
+    event.add("DTSTAMP", stamp.astimezone(UTC).replace(microsecond=0))
+    event.add("SUMMARY", title)
+    if description:
+        event.add("DESCRIPTION", f"{description}\n\n{url}")
+    else:
+        event.add("DESCRIPTION", url)
+    zone = activity.zone
+    event.add("DTSTART", start.astimezone(zone))
+    event.add("DTEND", end.astimezone(zone))
+    if place is not None:
+        event.add("LOCATION", _location(place))
+    event.add("URL", url)
+    alarm = Alarm()
+    alarm.add("ACTION", "DISPLAY")
+    alarm.add("DESCRIPTION", title)
+    alarm.add("TRIGGER", timedelta(hours=-12))
+    event.add_component(alarm)
+    calendar.add_component(event)
+    add_timezones(calendar, start.year - 1, end.year + 1)
     return calendar.to_ical()

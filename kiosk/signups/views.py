@@ -35,6 +35,7 @@ from kiosk import services
 from kiosk.activities.model import plain_digits
 from kiosk.activities.recurrence import Occurrence
 from kiosk.board import agenda
+from kiosk.ical.write import occurrence_calendar
 from kiosk.languages import normalise
 from kiosk.signups.book import IDEMPOTENCY_KEY, SignupError
 from kiosk.web import qr
@@ -296,6 +297,38 @@ def mine(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
         cancelled_now=request.args.get("cancelled") == "1",
         notice=notice() if notice else None,
     )
+
+
+@bp.get("/s/<signup_id>/<secret>.ics")
+def add_to_calendar(signup_id: str, secret: str) -> Response:
+    """The signed-up date as a small calendar file for the person's own phone calendar, in
+    the language they signed up in, with their private link; never cached by others."""
+    signup, error = _mine_or_error(signup_id, secret)
+    if error:
+        abort(404)
+    svc = services.get()
+    snap = svc.catalogue.snapshot()
+    occurrence = agenda.find_occurrence(snap, signup.activity_id, signup.recurrence_id)
+    if occurrence is None:
+        abort(404)
+    activity = occurrence.activity
+    private = absolute(
+        url_for("signup.mine", signup_id=signup.id, secret=secret, lang=signup.language)
+    )
+    body = occurrence_calendar(
+        activity,
+        occurrence.start,
+        occurrence.end,
+        snap.places.get(activity.place_id or ""),
+        signup.language,
+        uid=f"signup-{signup.id}@motesplats",
+        url=private,
+        stamp=svc.clock(),
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'attachment; filename="motesplats.ics"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _back_to_mine(signup_id: str, secret: str, **args: object):  # type: ignore[no-untyped-def]
