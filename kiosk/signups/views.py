@@ -38,6 +38,8 @@ from kiosk.board import agenda
 from kiosk.ical.write import occurrence_calendar
 from kiosk.languages import normalise
 from kiosk.signups.book import IDEMPOTENCY_KEY, SignupError
+from kiosk.signups.phone import PhoneProblem
+from kiosk.signups.phone import normalise as normalise_phone
 from kiosk.web import qr
 from kiosk.web.csrf import SCRIPT_ENDPOINTS, SCRIPT_HEADER
 from kiosk.web.i18n import current_language
@@ -99,11 +101,21 @@ def read_entry() -> tuple[Entry, list[str]]:
         problems.append(_("Skriv antalet vuxna och barn med siffror."))
     elif not 1 <= adults + children <= most:
         problems.append(_("En anmälan gäller 1 till %(most)s personer.", most=most))
-    phone = request.form.get("phone", "").strip()
-    if phone and not PHONE_PATTERN.match(phone):
-        problems.append(
-            _("Telefonnumret ser inte rätt ut. Skriv bara siffror, till exempel 070 123 45 67.")
-        )
+    try:
+        phone = normalise_phone(request.form.get("phone", "")[:100])
+    except PhoneProblem as exc:
+        phone = ""
+        if exc.code == "not_mobile":
+            problems.append(
+                _(
+                    "Det numret är inget mobilnummer, så inga sms kan nå det. Skriv ett"
+                    " mobilnummer, till exempel 070 123 45 67, eller lämna rutan tom."
+                )
+            )
+        else:
+            problems.append(
+                _("Telefonnumret ser inte rätt ut. Skriv bara siffror, till exempel 070 123 45 67.")
+            )
     if request.form.get("consent") != "yes":
         problems.append(
             _("Kryssa i rutan om att vi får spara ditt namn tills aktiviteten är över.")

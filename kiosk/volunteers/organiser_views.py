@@ -17,6 +17,7 @@ from kiosk.board import agenda
 from kiosk.municipality import door_counts
 from kiosk.municipality.spreadsheet import excel_csv
 from kiosk.signups.book import SignupError
+from kiosk.signups.phone import readable as readable_phone
 from kiosk.volunteers import organiser_access
 from kiosk.volunteers.auth import current_account
 
@@ -146,7 +147,7 @@ def occurrence_csv(activity_id: str, rid: str) -> Response:
             s.name or "",
             s.adults,
             s.children,
-            s.phone or "",
+            readable_phone(s.phone or ""),
             s.status,
             "1" if s.attended else "0",
         ]

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from kiosk.activities.model import PLACE_KINDS, Place
 from kiosk.languages import BY_CODE, SOURCE_LANGUAGE, SPOKEN_NAMES, pick_text
+from kiosk.signups.phone import readable as readable_phone
 from kiosk.web.i18n import current_language
 from kiosk.web.labels import AUDIENCE_LABELS, PLACE_KIND_LABELS, STATUS_LABELS
 
@@ -127,6 +128,7 @@ def init_app(app: Flask) -> None:
         localised=localised,
         isolated=isolated,
         place_name=place_name,
+        readable_phone=readable_phone,
         audience_label_of=lambda code: str(AUDIENCE_LABELS.get(code, code)).lower(),
     )
     app.jinja_env.globals.update(
