@@ -59,7 +59,8 @@ def test_a_map_link_on_the_kiosk_shows_a_qr_code_and_stays(browser, kiosk_url: s
     assert page.url == before  # still on the board
     qr = dialog.locator("img[data-elsewhere-qr]")
     assert "openstreetmap" in qr.get_attribute("src")
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    # drawn (it may still be on its way when the dialog opens: wait for it to decode)
+    assert qr.evaluate("img => img.decode().then(() => img.naturalWidth > 0)")
     assert "openstreetmap.org" in dialog.locator("[data-elsewhere-target]").inner_text()
     shot(page, "kiosk-elsewhere-qr-1920x1080-ar")
     dialog.locator("[data-elsewhere-close]").tap()
