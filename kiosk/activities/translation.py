@@ -51,8 +51,7 @@ def state(doc: Doc, key: str, lang: str) -> str:
         return "none"
     if not texts.get(lang, "").strip():
         return "missing"
-    marked = (doc.get("translated_from") or {}).get(mark_key(key, lang))
-    if marked is not None and marked != fingerprint(source):
+    if lang in outdated_in(key, texts, doc.get("translated_from") or {}):
         return "outdated"
     if mark_key(key, lang) in (doc.get("unreviewed") or []):
         return "unreviewed"

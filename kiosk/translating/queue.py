@@ -45,11 +45,12 @@ class Slot:
         return "note" if self.key.startswith(translation.NOTE_PREFIX) else self.key
 
 
-def slots(
-    activities: Iterable[Activity], lang: str, window_start: datetime, window_end: datetime
-) -> list[Slot]:
-    """Every visible text of the activities that happen in the window, in `lang`."""
-    found: list[Slot] = []
+def _visible_texts(
+    activities: Iterable[Activity], window_start: datetime, window_end: datetime
+) -> list[tuple[Activity, dict, str, Occurrence]]:
+    """(activity, its document, text key, first occurrence it shows on) for every visible
+    text of the activities that happen in the window; each series expanded once."""
+    found = []
     for activity in activities:
         occurrences = expand(activity, window_start, window_end)
         if not occurrences:
@@ -63,14 +64,29 @@ def slots(
                 firsts[key] = occurrence
         if not any(o.status != "scheduled" for o in occurrences):
             firsts.pop("status_note")  # a series' note shows only on a changed series
-        for key, first in firsts.items():
-            state = translation.state(doc, key, lang)
-            if state == "none":
-                continue
-            source = texts[key][translation.SOURCE]
-            found.append(Slot(activity, key, lang, source, texts[key].get(lang, ""), state, first))
+        found += [(activity, doc, key, first) for key, first in firsts.items()]
+    return found
+
+
+def _slots_in(visible: list[tuple[Activity, dict, str, Occurrence]], lang: str) -> list[Slot]:
+    found: list[Slot] = []
+    for activity, doc, key, first in visible:
+        state = translation.state(doc, key, lang)
+        if state == "none":
+            continue
+        texts = translation.texts_of(doc)[key]
+        found.append(
+            Slot(activity, key, lang, texts[translation.SOURCE], texts.get(lang, ""), state, first)
+        )
     found.sort(key=lambda s: (ORDER.index(s.state), s.first.start, s.activity.id, s.key))
     return found
+
+
+def slots(
+    activities: Iterable[Activity], lang: str, window_start: datetime, window_end: datetime
+) -> list[Slot]:
+    """Every visible text of the activities that happen in the window, in `lang`."""
+    return _slots_in(_visible_texts(activities, window_start, window_end), lang)
 
 
 @dataclass(frozen=True)
@@ -97,8 +113,7 @@ class Coverage:
 def coverage(
     activities: list[Activity], langs: Iterable[str], window_start: datetime, window_end: datetime
 ) -> list[Coverage]:
-    """Per language, how much of the window's texts is translated."""
-    return [
-        Coverage(lang, Counter(s.state for s in slots(activities, lang, window_start, window_end)))
-        for lang in langs
-    ]
+    """Per language, how much of the window's texts is translated (the window's texts
+    found once, then judged per language)."""
+    visible = _visible_texts(activities, window_start, window_end)
+    return [Coverage(lang, Counter(s.state for s in _slots_in(visible, lang))) for lang in langs]
