@@ -85,26 +85,28 @@ def isolated(text: str) -> Markup:
     return Markup("<bdi>{}</bdi>").format(text)
 
 
+def _beside_sign(sign: str, texts: Mapping[str, str], lang: str) -> Markup:
+    """`sign` (isolated, Swedish), or the reader's own word for it with `sign` beside it."""
+    html = Markup('<bdi lang="sv">{}</bdi>').format(sign)
+    own = texts.get(lang, "").strip() if lang != SOURCE_LANGUAGE else ""
+    if own and own != sign:
+        html = Markup('<bdi lang="{}" dir="{}">{}</bdi> ({})').format(
+            lang.replace("_", "-"), BY_CODE[lang].direction, own, html
+        )
+    return html
+
+
 def place_name(place: Place) -> Markup:
     """A place's name for this reader: its name in the reader's language (translated or
     transliterated) with the name on the sign beside it, each isolated in its own direction
     ("مسبح يوتينه (Götene simhall)"); the sign's name alone in Swedish or when there is no
-    other. The room follows, isolated too."""
+    other. The room follows, the same way."""
     lang = current_language().code
-    own = place.names.get(lang, "").strip() if lang != SOURCE_LANGUAGE else ""
-    html = Markup('<bdi lang="sv">{}</bdi>').format(place.name)
-    if own and own != place.name:
-        html = Markup('<bdi lang="{}" dir="{}">{}</bdi> ({})').format(
-            lang.replace("_", "-"), BY_CODE[lang].direction, own, html
-        )
+    html = _beside_sign(place.name, place.names, lang)
     if place.room:
-        room = Markup('<bdi lang="sv">{}</bdi>').format(place.room)
-        own_room = place.room_names.get(lang, "").strip() if lang != SOURCE_LANGUAGE else ""
-        if own_room and own_room != place.room:
-            room = Markup('<bdi lang="{}" dir="{}">{}</bdi> ({})').format(
-                lang.replace("_", "-"), BY_CODE[lang].direction, own_room, room
-            )
-        html += Markup('<span class="sep">, </span>') + room
+        html += Markup('<span class="sep">, </span>') + _beside_sign(
+            place.room, place.room_names, lang
+        )
     return html
 
 

@@ -7,6 +7,7 @@ get there per language. Changes go through
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -99,6 +100,16 @@ def _coordinate(text: str, limit: float, problems: list[str]) -> float | None:
     return round(value, 6)
 
 
+def _per_language(form: Any, field: str, limit: int, *, with_swedish: bool) -> dict[str, str]:
+    """The non-empty `<field>_<lang>` inputs of the form, trimmed to `limit` characters."""
+    found = {}
+    for lang in LANGUAGES:
+        text = form.get(f"{field}_{lang.code}", "").replace("\r\n", "\n").strip()[:limit]
+        if text and (with_swedish or lang.code != SOURCE_LANGUAGE):
+            found[lang.code] = text
+    return found
+
+
 def read_place(current: Place) -> tuple[Place, list[str]]:
     """The place as the form says, and what is wrong with it (nothing stored yet)."""
     form = request.form
@@ -109,21 +120,9 @@ def read_place(current: Place) -> tuple[Place, list[str]]:
     kind = form.get("kind", "other")
     if kind not in PLACE_KINDS:
         kind = "other"
-    names = {
-        lang.code: form.get(f"names_{lang.code}", "").strip()[:NAME_MAX]
-        for lang in LANGUAGES
-        if lang.code != SOURCE_LANGUAGE and form.get(f"names_{lang.code}", "").strip()
-    }
-    room_names = {
-        lang.code: form.get(f"room_names_{lang.code}", "").strip()[:NAME_MAX]
-        for lang in LANGUAGES
-        if lang.code != SOURCE_LANGUAGE and form.get(f"room_names_{lang.code}", "").strip()
-    }
-    how_to = {
-        lang.code: form.get(f"how_to_{lang.code}", "").replace("\r\n", "\n").strip()[:HOW_TO_MAX]
-        for lang in LANGUAGES
-        if form.get(f"how_to_{lang.code}", "").strip()
-    }
+    names = _per_language(form, "names", NAME_MAX, with_swedish=False)
+    room_names = _per_language(form, "room_names", NAME_MAX, with_swedish=False)
+    how_to = _per_language(form, "how_to", HOW_TO_MAX, with_swedish=True)
     map_url = form.get("map_url", "").strip()[:300]
     if map_url and not map_url.startswith(("https://", "http://")):
         problems.append(_("Webbadressen ska börja med https:// eller http://."))
