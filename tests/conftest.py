@@ -70,6 +70,16 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+def wait_until(condition, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+    """Whether `condition()` comes true within `timeout` seconds (polled every 10 ms)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

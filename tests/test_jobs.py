@@ -9,15 +9,7 @@ from pathlib import Path
 from kiosk import services
 from kiosk.config import resolve
 from kiosk.jobs import Job, Jobs
-
-
-def wait_until(condition, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
+from tests.conftest import wait_until
 
 
 def test_a_job_runs_at_once_again_when_woken_and_survives_its_failures() -> None:

@@ -13,7 +13,7 @@ from flask import Flask
 
 from kiosk import create_app, services
 from kiosk.board.live import default_waiters
-from tests.conftest import Clock
+from tests.conftest import Clock, wait_until
 
 PHONE = {"REMOTE_ADDR": "192.0.2.10"}
 OTHER_PHONE = {"REMOTE_ADDR": "192.0.2.11"}
@@ -56,15 +56,6 @@ class Waiting(threading.Thread):
         self.answer = response.get_json()
 
 
-def until(condition, timeout: float = 3.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
-
-
 def test_without_since_it_answers_at_once_with_the_bounds(quick_app: Flask) -> None:
     data = quick_app.test_client().get("/api/board-version").get_json()
     assert data["version"] and data["wait"] == 1 and data["again_in"] == 0
@@ -86,7 +77,7 @@ def test_a_waiting_board_wakes_as_soon_as_something_is_written(
         waiting = Waiting(app, before)
         waiting.start()
         watch = services.get_for(app).board_watch
-        assert until(lambda: watch.waiting == 1)
+        assert wait_until(lambda: watch.waiting == 1)
         time.sleep(0.2)
         assert waiting.is_alive()  # nothing changed: it waits
         written = time.monotonic()
@@ -108,7 +99,7 @@ def test_a_restore_wakes_waiting_boards_too(tmp_path: Path, clock: Clock) -> Non
         backup = svc.store.backup().read_bytes()
         waiting = Waiting(app, version(app))
         waiting.start()
-        assert until(lambda: svc.board_watch.waiting == 1)
+        assert wait_until(lambda: svc.board_watch.waiting == 1)
         svc.store.restore(backup)
         waiting.join(5)
         assert waiting.answer is not None and waiting.seconds < 3
@@ -136,7 +127,7 @@ def test_a_new_day_is_news_without_a_write(tmp_path: Path, clock: Clock) -> None
         before = version(app)
         waiting = Waiting(app, before)
         waiting.start()
-        assert until(lambda: services.get_for(app).board_watch.waiting == 1)
+        assert wait_until(lambda: services.get_for(app).board_watch.waiting == 1)
         clock.now += timedelta(days=1)
         waiting.join(3)
         assert waiting.answer is not None and waiting.answer["version"] != before
@@ -154,7 +145,7 @@ def test_beyond_the_servers_bound_boards_are_answered_at_once_and_told_to_pause(
         current = version(app)
         first = Waiting(app, current)
         first.start()
-        assert until(lambda: services.get_for(app).board_watch.waiting == 1)
+        assert wait_until(lambda: services.get_for(app).board_watch.waiting == 1)
         began = time.monotonic()
         refused = app.test_client().get(
             f"/api/board-version?since={current}", environ_base=OTHER_PHONE
@@ -174,12 +165,12 @@ def test_one_client_waits_at_most_twice_at_once(quick_app: Flask) -> None:
     mine = [Waiting(quick_app, current) for _ in range(2)]
     for waiting in mine:
         waiting.start()
-    assert until(lambda: watch.waiting == 2)
+    assert wait_until(lambda: watch.waiting == 2)
     third = quick_app.test_client().get(f"/api/board-version?since={current}", environ_base=PHONE)
     assert third.get_json()["again_in"] == 30  # the same phone: answered at once
     elsewhere = Waiting(quick_app, current, OTHER_PHONE)
     elsewhere.start()
-    assert until(lambda: watch.waiting == 3)  # another phone may still wait
+    assert wait_until(lambda: watch.waiting == 3)  # another phone may still wait
     for waiting in [*mine, elsewhere]:
         waiting.join(5)
         assert waiting.answer is not None and waiting.answer["again_in"] == 0
