@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,14 +23,23 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
+@contextmanager
+def serving(data: Path) -> Iterator[str]:
+    """`motesplats serve` on a data folder, on a free port of 127.0.0.1: its base URL."""
+    port = free_port()
+    proc = start_server(data, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(url + "/", proc)
+        yield url
+    finally:
+        stop_server(proc)
+
+
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    proc = start_server(tmp_path_factory.mktemp("browser") / "data", port)
-    url = f"http://127.0.0.1:{port}"
-    wait_for_http(url + "/", proc)
-    yield url
-    stop_server(proc)
+    with serving(tmp_path_factory.mktemp("browser") / "data") as url:
+        yield url
 
 
 def on_run_clock(context):  # type: ignore[no-untyped-def]
@@ -101,12 +111,8 @@ def admin_server(tmp_path: Path) -> Iterator[str]:
     """A server with the demo week and an admin, anna (password PASSWORD)."""
     data = tmp_path / "data"
     data_folder_with_admin(data)
-    port = free_port()
-    proc = start_server(data, port)
-    url = f"http://127.0.0.1:{port}"
-    wait_for_http(url + "/", proc)
-    yield url
-    stop_server(proc)
+    with serving(data) as url:
+        yield url
 
 
 def log_in(page, url: str) -> None:  # type: ignore[no-untyped-def]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.village_pc import chromium_policy
-from tests.browser.conftest import CHROMIUM
-from tests.conftest import free_port, start_server, stop_server, wait_for_http
+from tests.browser.conftest import CHROMIUM, serving
+from tests.conftest import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.today]
 SWIM = "demo-simning-kvinnor@motesplats"
@@ -22,11 +22,8 @@ KIOSK = {"width": 1920, "height": 1080}
 
 @pytest.fixture(scope="module")
 def kiosk_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    proc = start_server(tmp_path_factory.mktemp("kiosk-links") / "data", port)
-    wait_for_http(f"http://127.0.0.1:{port}/", proc)
-    yield f"http://localhost:{port}"  # as the kiosk's own browser opens it
-    stop_server(proc)
+    with serving(tmp_path_factory.mktemp("kiosk-links") / "data") as url:
+        yield url.replace("127.0.0.1", "localhost")  # as the kiosk's own browser opens it
 
 
 @pytest.fixture

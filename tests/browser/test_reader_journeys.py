@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import pytest
 
 from kiosk.activities.demo import ORGANISERS, PLACES, SITE
-from tests.conftest import free_port, start_server, stop_server, wait_for_http
+from tests.browser.conftest import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.today]
 SWIM = "demo-simning-kvinnor@motesplats"  # for women, translated in the six languages
@@ -74,12 +74,8 @@ def swedish_left(page, url: str, browser) -> set[str]:  # type: ignore[no-untype
 
 @pytest.fixture(scope="module")
 def reader_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    proc = start_server(tmp_path_factory.mktemp("readers") / "data", port)
-    url = f"http://127.0.0.1:{port}"
-    wait_for_http(url + "/", proc)
-    yield url
-    stop_server(proc)
+    with serving(tmp_path_factory.mktemp("readers") / "data") as url:
+        yield url
 
 
 def _check(page, browser, where: str) -> None:  # type: ignore[no-untyped-def]
