@@ -4,7 +4,8 @@
 #   ./install.sh --dev    also the test tools: pytest, ruff, playwright, and (as root)
 #                         Debian's chromium (browser tests), zbar-tools (QR decoding), poppler-utils
 #                         (poster PDFs to PNG), wrk (benchmarks), nodejs and npm; then ical.js
-#                         into tests/js (npm ci: the calendar reader the feed tests use)
+#                         into tests/js (npm ci: the calendar reader the feed tests use),
+#                         and gammu + gammu-smsd (the SMS tests run the real daemon, dummy modem)
 #   sudo ./install.sh --service   also a systemd service: starts at boot, restarts on failure,
 #                         runs as the user 'motesplats', data in /var/lib/motesplats/data
 #   sudo ./install.sh --kiosk     the service, and Chromium full screen on this PC's display
@@ -134,6 +135,7 @@ if [ "$DEV" = 1 ]; then
   command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+  command -v gammu-smsd >/dev/null 2>&1 || need+=(gammu gammu-smsd)
   if [ "${#need[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "Installing ${need[*]} (browser tests, calendar feed tests and benchmarks)"

@@ -210,6 +210,31 @@ SETTINGS: tuple[Setting, ...] = (
         100 * 1024 * 1024,
         "Largest backup file an admin may upload to restore (only that form accepts it).",
     ),
+    Setting(
+        "SMS_TRANSPORT",
+        str,
+        "",
+        "How text messages leave: `gammu` (Gammu's SMS daemon and a USB modem, no internet), "
+        "`http` (the municipality's SMS provider) or empty (no messages).",
+    ),
+    Setting(
+        "SMS_GAMMU_CONFIG",
+        str,
+        "/etc/gammu-smsdrc",
+        "The gammu-smsd configuration (files service); its outbox, sent, error and inbox "
+        "folders are read from it.",
+    ),
+    Setting("SMS_HTTP_URL", str, "", "The SMS provider's send address (46elks-style form POST)."),
+    Setting("SMS_HTTP_USER", str, "", "The SMS provider's API user (HTTP Basic)."),
+    Setting("SMS_HTTP_PASSWORD", str, "", "The SMS provider's API password (HTTP Basic)."),
+    Setting("SMS_HTTP_FROM", str, "Motesplats", "Sender name or number shown on the phone."),
+    Setting(
+        "SMS_QUIET_HOURS",
+        str,
+        "21-08",
+        "Local hours when no message is sent (from-to, e.g. 21-08); they wait until morning.",
+    ),
+    Setting("SMS_DAILY_CAP", _positive_int, 300, "Most text messages sent in one local day."),
     Setting("LOG_LEVEL", str, "INFO", "DEBUG, INFO, WARNING or ERROR.", "--log-level"),
 )
 

@@ -30,8 +30,13 @@ from kiosk.board.agenda import Catalogue
 from kiosk.board.live import BoardWatch, default_waiters
 from kiosk.help.desk import HelpDesk
 from kiosk.jobs import Job, Jobs
+from kiosk.messaging import open_transport
+from kiosk.messaging.notifier import Notifier
+from kiosk.messaging.outbox import MessageOutbox, quiet_hours
+from kiosk.messaging.sender import INTERVAL as SMS_INTERVAL
+from kiosk.messaging.sender import Sender
 from kiosk.municipality.door_counts import DoorCounts
-from kiosk.signups.book import SignupBook
+from kiosk.signups.book import Signup, SignupBook
 from kiosk.store import Store, migrations
 from kiosk.store.opening import open_from_settings, secret_key
 from kiosk.translating.ui_strings import UiStrings
@@ -40,6 +45,7 @@ from kiosk.volunteers.accounts import AccountBook, password_hasher
 from kiosk.volunteers.audit import AuditLog
 from kiosk.volunteers.editing import Editor
 from kiosk.web.page_cache import PageCache
+from kiosk.web.public_url import lan_address
 from kiosk.web.ratelimit import RateLimiter
 from sync import device
 from sync.engine import SyncEngine
@@ -70,6 +76,9 @@ class Services:
     jobs: Jobs
     ui_strings: UiStrings
     board_watch: BoardWatch  # open boards waiting for news (woken by the store's writes)
+    sms_outbox: MessageOutbox
+    notifier: Notifier
+    sms: Sender
     pages: PageCache | None = None
     # login attempts per client (on top of the per-account lock in kiosk.volunteers.accounts)
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
@@ -84,10 +93,25 @@ class Services:
         erased = self.signups.purge(self.retention)
         if erased:
             log.info("erased names and phones of %d signup(s) past retention", erased)
+        self.sms_outbox.purge(self.retention)
         closed = self.help_desk.purge(self.help_retention)
         if closed:
             log.info("erased the personal data of %d closed help request(s)", closed)
         return erased + closed
+
+    def tell_promoted(self, promoted: list[Signup]) -> None:
+        """Queue "you have a place" for parties a cancellation promoted (before answering)."""
+        if self.sms.transport is not None and self.notifier.promoted(promoted):
+            self.sms.wake()
+
+    def tell_signed_up(self, signup: Signup) -> None:
+        if self.sms.transport is not None and self.notifier.signed_up(signup):
+            self.sms.wake()
+
+    def tell_changed(self, before: dict | None, after: dict | None) -> None:
+        """An activity was saved: tell those on occurrences it cancelled or moved."""
+        if self.sms.transport is not None and self.notifier.occurrences_changed(before, after):
+            self.sms.wake()
 
     def restore(self, raw: bytes, who: str) -> Path:
         """Replace all data with a backup (StoreError if it is not one); log it; return the
@@ -120,12 +144,16 @@ def build(
     secret = settings.get("SECRET_KEY") or secret_key(data_dir)
     signups = SignupBook(store, clock, secret.encode(), capacity_of=activities.capacity)
     door_counts = DoorCounts(store)
+    told: list[Callable[[dict | None, dict | None], None]] = []
     editor = Editor(
         store,
         audit,
         clock,
         book=activities,
-        on_change=sync.local_change,
+        on_change=lambda before, after: (
+            sync.local_change(before, after),
+            [tell(before, after) for tell in told],
+        ),
         read_only=sync.read_only,
         keys_in_use=lambda activity_id: (
             signups.recurrence_ids(activity_id) | door_counts.recurrence_ids(activity_id)
@@ -135,11 +163,17 @@ def build(
             door_counts.move(activity_id, moves),
         ),
     )
+    zone = ZoneInfo(settings["TIMEZONE"])
+    catalogue = Catalogue(store)
+    sms_outbox = MessageOutbox(store, clock, zone, secret.encode())
+    notifier = Notifier(
+        sms_outbox, signups, catalogue, clock, zone, lambda: phone_base_url(settings)
+    )
     services = Services(
         store=store,
-        catalogue=Catalogue(store),
+        catalogue=catalogue,
         clock=clock,
-        zone=ZoneInfo(settings["TIMEZONE"]),
+        zone=zone,
         signups=signups,
         signup_limit=RateLimiter(settings["SIGNUP_RATE_LIMIT"], 600),
         retention=timedelta(days=settings["SIGNUP_RETENTION_DAYS"]),
@@ -158,7 +192,18 @@ def build(
             settings["LONG_POLL_SECONDS"],
             settings["LONG_POLL_WAITERS"] or default_waiters(settings["THREADS"]),
         ),
+        sms_outbox=sms_outbox,
+        notifier=notifier,
+        sms=Sender(
+            sms_outbox,
+            notifier,
+            open_transport(settings),
+            clock,
+            quiet=quiet_hours(settings["SMS_QUIET_HOURS"]),
+            daily_cap=settings["SMS_DAILY_CAP"],
+        ),
     )
+    told.append(services.tell_changed)
     store.on_change(services.board_watch.changed)
     _add_jobs(services, settings)
     return services
@@ -195,6 +240,30 @@ def _add_jobs(services: Services, settings: Mapping[str, Any]) -> None:
     )
 
 
+def phone_base_url(settings: Mapping[str, Any]) -> str:
+    """The address for links in text messages: PUBLIC_URL, else this PC on the LAN."""
+    if settings.get("PUBLIC_URL"):
+        return str(settings["PUBLIC_URL"]).rstrip("/")
+    host = settings["HOST"] if settings["HOST"] not in ("0.0.0.0", "::") else None
+    return f"http://{host or lan_address() or 'localhost'}:{settings['PORT']}"
+
+
+def _add_sms_job(app: Flask, services: Services) -> None:
+    """Text messages: composing needs the app's translations, so the job runs in its context."""
+
+    def cycle() -> None:
+        with app.app_context():
+            services.sms.cycle()
+
+    def catch_up() -> None:
+        with app.app_context():
+            services.notifier.catch_up()
+
+    if services.sms.transport is not None:
+        catch_up()
+        services.jobs.add(Job("sms", cycle, lambda: SMS_INTERVAL, wake=services.sms.wake_event))
+
+
 def init_app(app: Flask) -> None:
     cfg = app.config
     services = build(cfg, store=cfg.get("STORE"), clock=cfg.get("CLOCK"))
@@ -212,7 +281,8 @@ def init_app(app: Flask) -> None:
     if "STORE" not in cfg:
         atexit.register(store.close)
     services.purge_now()
-    if not cfg.get("TESTING"):
+    _add_sms_job(app, services)
+    if not cfg.get("TESTING") or cfg.get("START_JOBS"):
         services.jobs.start()
         atexit.register(services.jobs.stop, 2.0)
 

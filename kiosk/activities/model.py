@@ -84,14 +84,29 @@ class SignupSettings:
     required: bool = False
     capacity: int | None = None
     how: Texts = field(default_factory=dict)
+    sms_confirm: bool = False  # a text message confirms each signup that gave a phone
+    reminder_hours: int = 24  # a reminder this long before (the day before); 0 = none
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any] | None) -> SignupSettings:
         doc = doc or {}
-        return cls(bool(doc.get("required")), doc.get("capacity"), dict(doc.get("how") or {}))
+        return cls(
+            bool(doc.get("required")),
+            doc.get("capacity"),
+            dict(doc.get("how") or {}),
+            bool(doc.get("sms_confirm")),
+            int(doc.get("reminder_hours", 24)),
+        )
 
     def to_doc(self) -> dict[str, Any]:
-        return {"required": self.required, "capacity": self.capacity, "how": self.how}
+        doc: dict[str, Any] = {"required": self.required, "capacity": self.capacity}
+        doc["how"] = self.how
+        # Only when set otherwise, so documents written before these existed stay the same.
+        if self.sms_confirm:
+            doc["sms_confirm"] = True
+        if self.reminder_hours != 24:
+            doc["reminder_hours"] = self.reminder_hours
+        return doc
 
 
 def whole_days(start: datetime, end: datetime, zone: ZoneInfo) -> int:

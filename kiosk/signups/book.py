@@ -296,12 +296,47 @@ class SignupBook:
             self._index(signup)
         return signup, secret
 
+    def sms_token(self, signup_id: str) -> str:
+        """A short second secret for the private link in text messages (`/m/<token>`): the
+        signup id's first 8 characters and 12 derived from it with the link key, so a
+        message can carry the link although the first secret is stored only as a hash."""
+        digest = hmac.new(self._link_key, b"sms-link:" + signup_id.encode(), hashlib.sha256)
+        return signup_id[:8] + base64.b32encode(digest.digest()[:10]).decode().lower()[:12]
+
+    def find_by_sms_token(self, token: str) -> Signup:
+        """The signup behind a text message's short link; SignupError('bad_token')."""
+        if len(token) != 20:
+            raise SignupError("bad_token")
+        with self.store.lock():
+            for signup_id in self._state:
+                if signup_id.startswith(token[:8]) and hmac.compare_digest(
+                    token, self.sms_token(signup_id)
+                ):
+                    return Signup.from_doc(self._doc(signup_id))
+        raise SignupError("bad_token")
+
     def find(self, signup_id: str, secret: str) -> Signup:
-        """The signup behind a private link; SignupError('bad_token') if it does not match."""
+        """The signup behind a private link (its own secret or its text messages' token);
+        SignupError('bad_token') if it does not match."""
         doc = self.store.get(TABLE, signup_id) if len(signup_id) == 32 else None
-        if doc is None or not hmac.compare_digest(doc["token_hash"], hash_secret(secret)):
+        if doc is None:
+            raise SignupError("bad_token")
+        by_link = hmac.compare_digest(doc["token_hash"], hash_secret(secret))
+        if not by_link and not hmac.compare_digest(secret, self.sms_token(signup_id)):
             raise SignupError("bad_token")
         return Signup.from_doc(doc)
+
+    def with_phone(self, activity_id: str, rid: str) -> list[Signup]:
+        """Signups of one occurrence that still hold a place or wait, and gave a phone."""
+        return [
+            s
+            for s in self.signups_for(activity_id, rid)
+            if s.phone and s.status in ("confirmed", "waitlisted") and not s.purged
+        ]
+
+    def all_signups(self) -> list[Signup]:
+        with self.store.lock():
+            return [Signup.from_doc(d) for d in self.store.all(TABLE)]
 
     def cancel(self, signup_id: str, secret: str) -> tuple[Signup, list[Signup]]:
         """Cancel through the private link; returns it and the parties promoted from waiting."""

@@ -215,6 +215,7 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
                     else _("Det går inte att anmäla sig till det här tillfället.")
                 ]
             else:
+                svc.tell_signed_up(signup)
                 url = url_for(
                     "signup.mine",
                     signup_id=signup.id,
@@ -277,6 +278,8 @@ def _private_page(signup, secret: str, status: int = 200, **shown: object):  # t
             undo_seconds=(
                 max(1, int((undo_until - svc.clock()).total_seconds())) if undo_until else 0
             ),
+            sms_on=svc.sms.transport is not None and bool(signup.phone),
+            sms_stopped=bool(signup.phone) and svc.sms_outbox.is_stopped(signup.phone or ""),
             **{"cancelled_now": False, "confirm_cancel": False, "notice": None, "problem": None}
             | shown,
         ),
@@ -368,10 +371,35 @@ def cancel(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
     if request.form.get("confirm") != "yes":
         return _private_page(signup, secret, confirm_cancel=True)
     try:
-        services.get().signups.cancel(signup_id, secret)
+        _cancelled, promoted = services.get().signups.cancel(signup_id, secret)
     except SignupError:
         return render_template("error.html", message=_("Den här anmälan är redan avbokad.")), 409
+    services.get().tell_promoted(promoted)  # queued (durable) before this answer
     return _back_to_mine(signup_id, secret, cancelled=1)
+
+
+@bp.get("/m/<token>")
+def from_text_message(token: str):  # type: ignore[no-untyped-def]
+    """The short link in a text message: the private page, in the person's language."""
+    try:
+        signup = services.get().signups.find_by_sms_token(token[:40])
+    except SignupError:
+        return render_template("error.html", message=_("Länken gäller inte längre.")), 404
+    return redirect(
+        url_for("signup.mine", signup_id=signup.id, secret=token, lang=signup.language),
+        code=303,
+    )
+
+
+@bp.post("/s/<signup_id>/<secret>/sms-stop")
+def stop_messages(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
+    """No more text messages to this signup's number (as replying STOP does)."""
+    signup, error = _mine_or_error(signup_id, secret)
+    if error:
+        return error
+    if signup.phone:
+        services.get().sms_outbox.stop_number(signup.phone)
+    return _back_to_mine(signup_id, secret, sms="stopped")
 
 
 @bp.post("/s/<signup_id>/<secret>/undo")

@@ -1,0 +1,126 @@
+"""The background job that gets queued text messages to a transport, and reads replies.
+
+Owns one cycle (`Sender.cycle`, run every few seconds and woken when a message is queued):
+read STOP replies; follow messages handed to the daemon (sent, failed, or withdrawn when the
+occurrence has started); queue due reminders; then hand over what is due, oldest first,
+except during quiet hours (they wait for morning), beyond the day's cap (they wait for
+tomorrow), after the occurrence started (dropped, never late) or to a number that said STOP.
+A message is marked `handing` (durable) before the transport is asked, so a crash then is
+retried with the same idempotency key and the transport does not send it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from kiosk.activities.model import parse_utc
+from kiosk.messaging import Refused, Transport, TransportState, Unavailable
+from kiosk.messaging.notifier import Notifier
+from kiosk.messaging.outbox import MessageOutbox, is_quiet
+
+log = logging.getLogger("motesplats.sms")
+STOP_WORDS = re.compile(r"^\s*(stop|stopp|sluta|avsluta|unsubscribe)\W*\s*$", re.IGNORECASE)
+INTERVAL = 5.0
+
+
+class Sender:
+    def __init__(
+        self,
+        outbox: MessageOutbox,
+        notifier: Notifier,
+        transport: Transport | None,
+        clock: Callable[[], datetime],
+        *,
+        quiet: tuple[int, int],
+        daily_cap: int,
+    ) -> None:
+        self.outbox, self.notifier, self.transport = outbox, notifier, transport
+        self.clock, self.quiet, self.daily_cap = clock, quiet, daily_cap
+        self.wake_event = threading.Event()
+        self.last_state = TransportState(False, "no SMS transport is configured")
+
+    def wake(self) -> None:
+        self.wake_event.set()
+
+    def cycle(self) -> dict[str, int]:
+        """One round; returns what it did (for tests and the log)."""
+        done = {"stopped": 0, "sent": 0, "failed": 0, "dropped": 0, "reminders": 0}
+        if self.transport is None:
+            return done
+        self._read_replies(done)
+        self._follow_handed(done)
+        done["reminders"] = self.notifier.remind_due()
+        self._hand_over_due(done)
+        return done
+
+    def state(self) -> TransportState:
+        if self.transport is None:
+            return self.last_state
+        self.last_state = self.transport.state()
+        return self.last_state
+
+    def _read_replies(self, done: dict[str, int]) -> None:
+        assert self.transport is not None
+        for reply in self.transport.replies():
+            if STOP_WORDS.match(reply.text):
+                self.outbox.stop_number(reply.number)
+                done["stopped"] += 1
+                log.info("a number replied STOP: no more messages to it")
+            self.transport.forget(reply)
+
+    def _too_late(self, not_after: str) -> bool:
+        return self.clock().astimezone(UTC) >= parse_utc(not_after)
+
+    def _follow_handed(self, done: dict[str, int]) -> None:
+        assert self.transport is not None
+        for message in self.outbox.open_messages():
+            if message.status != "handed":
+                continue
+            fate = self.transport.check(message.outgoing())
+            if fate == "sent":
+                self.outbox.sent(message)
+                done["sent"] += 1
+            elif fate == "failed":
+                clear = getattr(self.transport, "clear_failure", None)
+                if clear:
+                    clear(message.outgoing())
+                self.outbox.failed(message, "the modem could not send it")
+                done["failed"] += 1
+            elif self._too_late(message.not_after) and self.transport.withdraw(message.outgoing()):
+                self.outbox.drop(message, "too late")
+                done["dropped"] += 1
+
+    def _hand_over_due(self, done: dict[str, int]) -> None:
+        assert self.transport is not None
+        local = self.clock().astimezone(self.outbox.zone)
+        for message in self.outbox.due():
+            if self._too_late(message.not_after):
+                self.outbox.drop(message, "too late")
+                done["dropped"] += 1
+                continue
+            if self.outbox.is_stopped(message.number):
+                self.outbox.drop(message, "stopped")
+                done["dropped"] += 1
+                continue
+            if is_quiet(local, self.quiet) or self.outbox.handed_today() >= self.daily_cap:
+                return  # everything waits: for morning, or for tomorrow's cap
+            message = self.outbox.handing(message)
+            try:
+                fate = self.transport.hand_over(message.outgoing())
+            except Unavailable as exc:
+                self.outbox.failed(message, str(exc))
+                done["failed"] += 1
+                return  # the modem or provider is away: the rest waits too
+            except Refused as exc:
+                self.outbox.drop(message, str(exc))
+                done["dropped"] += 1
+                continue
+            if fate == "sent":
+                self.outbox.sent(message)
+                done["sent"] += 1
+            else:
+                self.outbox.handed(message)
