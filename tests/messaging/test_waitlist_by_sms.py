@@ -94,7 +94,9 @@ def sign_up(client: FlaskClient, path: str, lang: str, name: str, phone: str) ->
 
 
 def cancel(client: FlaskClient, private: str) -> None:
-    answer = client.post(private + "/cancel", data={"csrf_token": token(client, private), "confirm": "yes"})
+    answer = client.post(
+        private + "/cancel", data={"csrf_token": token(client, private), "confirm": "yes"}
+    )
     assert answer.status_code == 303
 
 
@@ -140,6 +142,7 @@ def test_a_modem_away_for_a_while_sends_once_when_back(
     gammu.stop()
     cancel(client, first)
     svc = services.get_for(sms_app)
+
     def tried_twice() -> bool:
         (message,) = svc.sms_outbox.all()
         return message.attempts >= 2 and message.status == "queued"
