@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from kiosk import services
 from kiosk.board import agenda
+from kiosk.languages import LANGUAGES
 from kiosk.municipality import door_counts
 from kiosk.municipality.spreadsheet import excel_csv
 from kiosk.signups.book import SignupError
@@ -119,6 +120,13 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
             signups=signups,
             counts=counts,
             door=svc.door_counts.get(activity_id, rid),
+            sms_on=svc.sms.transport is not None,
+            may_send_sms=bool(
+                current_account() and current_account().may_edit(occ.activity.organiser_id)  # type: ignore[union-attr]
+            ),
+            sms_rows=_sms_rows(svc.sms_outbox.for_occurrence(f"{activity_id}/{rid}")),
+            sms_queued=request.args.get("sms"),
+            languages=LANGUAGES,
             problem=problem,
             saved=request.args.get("saved") == "1",
         ),
@@ -126,6 +134,51 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+SMS_KINDS = {
+    "confirmed": lambda: _("Bekräftelser"),
+    "promoted": lambda: _("Plats från väntelistan"),
+    "reminder": lambda: _("Påminnelser"),
+    "cancelled": lambda: _("Inställt"),
+    "moved": lambda: _("Ändrad tid eller plats"),
+    "organiser": lambda: _("Meddelanden från arrangören"),
+}
+
+
+def _sms_rows(counts: dict[tuple[str, str], int]) -> list[tuple[str, int, int, int]]:
+    """Per kind of message: its label, how many were sent, wait, were not sent."""
+    rows = []
+    for kind, label in SMS_KINDS.items():
+        sent = counts.get((kind, "sent"), 0)
+        waiting = sum(counts.get((kind, s), 0) for s in ("queued", "handing", "handed"))
+        dropped = counts.get((kind, "dropped"), 0)
+        if sent or waiting or dropped:
+            rows.append((label(), sent, waiting, dropped))
+    return rows
+
+
+@bp.post("/o/<activity_id>/<rid>/sms")
+@organiser_access.organiser_required
+def occurrence_sms(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
+    """The organiser's own message to everyone on this occurrence who gave a phone: a text
+    per language (at most 300 characters each); the others get a translated template."""
+    svc = services.get()
+    occ = _occurrence(activity_id, rid)
+    account = current_account()
+    if account is None or not account.may_edit(occ.activity.organiser_id):
+        abort(403)
+    texts = {
+        lang.code: request.form.get(f"text_{lang.code}", "").strip()[:300] for lang in LANGUAGES
+    }
+    queued = 0
+    if any(texts.values()) and svc.sms.transport is not None:
+        queued = svc.notifier.organiser_message(activity_id, rid, texts)
+        svc.audit.record(account.id, "sent", "sms", f"{activity_id}/{rid}", None, {"to": queued})
+        svc.sms.wake()
+    return redirect(
+        url_for("organiser.occurrence", activity_id=activity_id, rid=rid, sms=queued), code=303
+    )
 
 
 @bp.get("/o/<activity_id>/<rid>.csv")

@@ -11,7 +11,8 @@ Modules: `sessions` (log in and out), `activities` (list, edit, series and singl
 occurrences, delete, week view by place), `people` (invitations, accounts), `site`
 (meeting-place settings and logo, audit log, backup download and restore), `help_queue`
 (help requests), `organisations` (the directory entries), `places` (kinds, names per
-language, how to get there), `present` (who came), `sync_page` (the central calendars).
+language, how to get there), `present` (who came), `sync_page` (the central calendars),
+`sms_page` (text messages: the modem, the day's count, the outbox).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from kiosk.volunteers.admin import (  # noqa: F401 (each module adds its views t
     present,
     sessions,
     site,
+    sms_page,
     sync_page,
 )
 
