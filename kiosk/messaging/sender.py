@@ -16,11 +16,14 @@ import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from kiosk.activities.model import parse_utc
 from kiosk.messaging import Refused, Transport, TransportState, Unavailable
-from kiosk.messaging.notifier import Notifier
 from kiosk.messaging.outbox import MessageOutbox, is_quiet
+
+if TYPE_CHECKING:  # the notifier composes with flask-babel; the sender itself needs no Flask
+    from kiosk.messaging.notifier import Notifier
 
 log = logging.getLogger("motesplats.sms")
 STOP_WORDS = re.compile(r"^\s*(stop|stopp|sluta|avsluta|unsubscribe)\W*\s*$", re.IGNORECASE)

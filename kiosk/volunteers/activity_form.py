@@ -58,6 +58,9 @@ class Parsed:
     expected_version: int | None = None
 
 
+REMINDER_CHOICES = ("0", "2", "24", "48")  # hours before: none, 2 h, the day before, two days
+
+
 def repeat_of(rule: str | None) -> tuple[str, date | None]:
     """("none"|"weekly"|"biweekly"|"custom", until) for a stored RRULE."""
     if not rule:
@@ -100,6 +103,8 @@ def values_of(activity: Activity, zone: ZoneInfo) -> dict[str, Any]:
         "childcare": activity.childcare,
         "signup_required": activity.signup.required,
         "capacity": str(activity.signup.capacity or ""),
+        "sms_confirm": activity.signup.sms_confirm,
+        "reminder_hours": str(activity.signup.reminder_hours),
         "status": activity.status,
         "status_note": activity.status_note.get("sv", ""),
         "status_notes": activity.status_note,
@@ -281,8 +286,13 @@ def parse(
             problems["capacity"] = _("Antal platser är ett tal från 1, eller tomt.")
         else:
             capacity = int(capacity_text)
+    reminder = form.get("reminder_hours", str(activity.signup.reminder_hours)).strip()
     activity.signup = SignupSettings(
-        form.get("signup_required") == "yes", capacity, activity.signup.how
+        form.get("signup_required") == "yes",
+        capacity,
+        activity.signup.how,
+        sms_confirm=form.get("sms_confirm") == "yes",
+        reminder_hours=int(reminder) if reminder in REMINDER_CHOICES else 24,
     )
 
     status = form.get("status", "scheduled")

@@ -128,3 +128,22 @@ def test_a_promotion_lost_in_a_crash_is_found_again(app: Flask) -> None:
         assert svc.notifier.catch_up() == 0
     ((kind, lang, _),) = texts(app)
     assert (kind, lang) == ("promoted", "ti")
+
+
+def test_the_activity_form_sets_confirmation_and_reminder(app: Flask, people: None) -> None:
+    from tests.admin_helpers import csrf, edit_form, login
+
+    client = app.test_client()
+    login(client, "anna")
+    activity_id = "demo-simning-kvinnor@motesplats"
+    form = edit_form(client, activity_id)
+    form.update(
+        {"sms_confirm": "yes", "reminder_hours": "2", "csrf_token": csrf(client, "/admin/")}
+    )
+    form["confirm_clash"] = "yes"
+    answer = client.post(f"/admin/edit/{activity_id}", data=form)
+    assert answer.status_code in (302, 303), answer.get_data(as_text=True)[:800]
+    stored = services.get_for(app).store.get("activities", activity_id)
+    assert stored["signup"]["sms_confirm"] is True and stored["signup"]["reminder_hours"] == 2
+    form = edit_form(client, activity_id)
+    assert form["reminder_hours"] == "2" and form.get("sms_confirm") == ["yes"]

@@ -63,3 +63,23 @@ def test_stop_on_the_private_page_and_by_reply(sms_app: Flask, gammu: GammuDaemo
     # A reply STOP from another number, read from Gammu's inbox by the running job.
     gammu.receive("+46735551234", "stopp")
     assert wait_until(lambda: svc.sms_outbox.is_stopped("+46735551234"), timeout=15)
+
+
+def test_a_volunteer_cancelling_the_evening_reaches_everyone_by_sms(
+    sms_app: Flask,  # noqa: F811
+    gammu: GammuDaemon,  # noqa: F811
+) -> None:
+    svc = services.get_for(sms_app)
+    anna = svc.accounts.create("anna", PASSWORD, "admin", "Anna Admin")
+    path = one_place_activity(sms_app)
+    phone = sms_app.test_client()
+    sign_up(phone, path, "so", "Hodan", "070 123 45 67")
+    sign_up(phone, path, "ar", "Amal", "073 555 12 34")  # on the waitlist: told as well
+    rid = path.split("/")[3]
+    current = svc.store.get("activities", "swim@test")
+    with sms_app.test_request_context():
+        svc.editor.change_occurrence(anna, "swim@test", rid, current["version"], action="cancel")
+    assert wait_until(lambda: len(gammu.sent()) == 2, timeout=10), gammu.log()[-1500:]
+    texts = dict(gammu.sent())
+    assert texts["+46701234567"].startswith("Waa la joojiyay: Simning")
+    assert texts["+46735551234"].startswith("أُلغي")
