@@ -52,7 +52,10 @@ def test_the_composition_root_adds_purge_nightly_backup_and_sync(tmp_path: Path)
     try:
         assert [j.name for j in built.jobs.jobs] == ["purge", "nightly-backup", "sync"]
         assert built.editor.book is built.activities is built.sync.book
-        assert built.editor.on_change == built.sync.local_change
+        told = []
+        built.sync.local_change = lambda before, after: told.append(("sync", after))  # type: ignore[method-assign]
+        built.editor.on_change(None, {"id": "x"})  # a save reaches the sync (and the SMS)
+        assert told == [("sync", {"id": "x"})]
         assert built.jobs.running == []  # built, not started: init_app starts them
     finally:
         built.store.close()
