@@ -80,6 +80,7 @@ class Services:
     notifier: Notifier
     sms: Sender
     pages: PageCache | None = None
+    app: Flask | None = None  # set by init_app: text messages are composed in its context
     # login attempts per client (on top of the per-account lock in kiosk.volunteers.accounts)
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
 
@@ -109,8 +110,18 @@ class Services:
             self.sms.wake()
 
     def tell_changed(self, before: dict | None, after: dict | None) -> None:
-        """An activity was saved: tell those on occurrences it cancelled or moved."""
-        if self.sms.transport is not None and self.notifier.occurrences_changed(before, after):
+        """An activity was saved (by a volunteer, or by the sync from a central calendar):
+        tell those on occurrences it cancelled or moved. The save itself stands even if
+        this fails (logged): a missed message must not undo a volunteer's work."""
+        if self.sms.transport is None or self.app is None:
+            return
+        try:
+            with self.app.app_context():  # the sync's thread has none; the texts need one
+                queued = self.notifier.occurrences_changed(before, after)
+        except Exception:
+            log.exception("could not queue the text messages about a changed activity")
+            return
+        if queued:
             self.sms.wake()
 
     def restore(self, raw: bytes, who: str) -> Path:
@@ -144,16 +155,12 @@ def build(
     secret = settings.get("SECRET_KEY") or secret_key(data_dir)
     signups = SignupBook(store, clock, secret.encode(), capacity_of=activities.capacity)
     door_counts = DoorCounts(store)
-    told: list[Callable[[dict | None, dict | None], None]] = []
     editor = Editor(
         store,
         audit,
         clock,
         book=activities,
-        on_change=lambda before, after: (
-            sync.local_change(before, after),
-            [tell(before, after) for tell in told],
-        ),
+        on_change=sync.local_change,
         read_only=sync.read_only,
         keys_in_use=lambda activity_id: (
             signups.recurrence_ids(activity_id) | door_counts.recurrence_ids(activity_id)
@@ -203,7 +210,7 @@ def build(
             daily_cap=settings["SMS_DAILY_CAP"],
         ),
     )
-    told.append(services.tell_changed)
+    activities.after_save.append(services.tell_changed)  # a volunteer's save or a calendar's
     store.on_change(services.board_watch.changed)
     _add_jobs(services, settings)
     return services
@@ -267,6 +274,7 @@ def _add_sms_job(app: Flask, services: Services) -> None:
 def init_app(app: Flask) -> None:
     cfg = app.config
     services = build(cfg, store=cfg.get("STORE"), clock=cfg.get("CLOCK"))
+    services.app = app
     store, zone, clock = services.store, services.zone, services.clock
     services.pages = PageCache(
         app.wsgi_app,

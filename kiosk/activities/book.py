@@ -67,6 +67,9 @@ class ActivityBook:
         self.clock = clock
         self.stamp = stamp
         self._batch = threading.local()
+        # Told after every save, from this board or a calendar: (before, after). Listeners
+        # run inside the caller's store lock, so what they write is durable with the save.
+        self.after_save: list[Callable[[Doc | None, Doc], None]] = []
 
     # ---- reading ----
     def get(self, activity_id: str) -> Doc | None:
@@ -121,6 +124,8 @@ class ActivityBook:
             }
         self.store.put(TABLE, written)
         self._audit(actor, "changed" if before else "created", written["id"], before, written)
+        for listener in self.after_save:
+            listener(before, written)
         return written
 
     def settle(self, chosen: Doc, current: Doc | None, *, actor: str) -> Doc:

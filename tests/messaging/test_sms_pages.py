@@ -11,6 +11,7 @@ from tests.conftest import wait_until
 from tests.messaging.gammu_daemon import GammuDaemon, gammu, needs_gammu  # noqa: F401
 from tests.messaging.test_waitlist_by_sms import (  # noqa: F401
     cancel,
+    full_with_one_waiting,
     one_place_activity,
     sign_up,
     sms_app,
@@ -26,10 +27,7 @@ def test_staff_and_organiser_see_what_was_sent_and_organisers_write_to_all(
 ) -> None:
     svc = services.get_for(sms_app)
     svc.accounts.create("anna", PASSWORD, "admin", "Anna Admin")
-    path = one_place_activity(sms_app)
-    phone = sms_app.test_client()
-    first = sign_up(phone, path, "sv", "Amina", "070 123 45 67")
-    sign_up(phone, path, "ti", "Selam", "073 555 12 34")
+    phone, first, path = full_with_one_waiting(sms_app)
     cancel(phone, first)
     assert wait_until(lambda: svc.sms_outbox.day()["sent"] == 1, timeout=10)
     staff = sms_app.test_client()
@@ -83,3 +81,30 @@ def test_a_volunteer_cancelling_the_evening_reaches_everyone_by_sms(
     texts = dict(gammu.sent())
     assert texts["+46701234567"].startswith("Waa la joojiyay: Simning")
     assert texts["+46735551234"].startswith("أُلغي")
+
+
+def test_a_cancellation_from_the_central_calendar_reaches_everyone_by_sms(
+    sms_app: Flask,  # noqa: F811
+    gammu: GammuDaemon,  # noqa: F811
+) -> None:
+    """The sync writes through ActivityBook from its own thread, outside any request."""
+    import threading
+
+    svc = services.get_for(sms_app)
+    path = one_place_activity(sms_app)
+    sign_up(sms_app.test_client(), path, "ti", "Selam", "073 555 12 34")
+    rid = path.split("/")[3]
+    before = svc.store.get("activities", "swim@test")
+    after = {**before, "overrides": {rid: {"status": "cancelled"}}}
+
+    def import_from_calendar() -> None:
+        svc.activities.save(
+            after, before, actor="calendar:kommunen", actor_name="Kommunen", origin="kommunen"
+        )
+
+    worker = threading.Thread(target=import_from_calendar)
+    worker.start()
+    worker.join()
+    assert wait_until(lambda: len(gammu.sent()) == 1, timeout=10), gammu.log()[-1500:]
+    ((number, text),) = gammu.sent()
+    assert number == "+46735551234" and text.startswith("ተሰሪዙ: ምሕንባስ")

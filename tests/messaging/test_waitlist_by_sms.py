@@ -100,14 +100,21 @@ def cancel(client: FlaskClient, private: str) -> None:
     assert answer.status_code == 303
 
 
+def full_with_one_waiting(app: Flask) -> tuple[FlaskClient, str, str]:
+    """Amina (Swedish) has the one place; Selam (Tigrinya) waits. Returns a phone's client,
+    Amina's private page and the signup form's path."""
+    path = one_place_activity(app)
+    client = app.test_client()
+    first = sign_up(client, path, "sv", "Amina", "070 123 45 67")
+    sign_up(client, path, "ti", "Selam", "+46 73 555 12 34")
+    return client, first, path
+
+
 def test_the_first_on_the_waitlist_hears_in_tigrinya_within_10_s(
     sms_app: Flask,
     gammu: GammuDaemon,  # noqa: F811
 ) -> None:
-    path = one_place_activity(sms_app)
-    client = sms_app.test_client()
-    first = sign_up(client, path, "sv", "Amina", "070 123 45 67")
-    sign_up(client, path, "ti", "Selam", "+46 73 555 12 34")
+    client, first, _ = full_with_one_waiting(sms_app)
     assert gammu.sent() == []  # waiting for a place: no message yet
     started = time.monotonic()
     cancel(client, first)
@@ -135,10 +142,7 @@ def test_a_modem_away_for_a_while_sends_once_when_back(
     sms_app: Flask,
     gammu: GammuDaemon,  # noqa: F811
 ) -> None:
-    path = one_place_activity(sms_app)
-    client = sms_app.test_client()
-    first = sign_up(client, path, "sv", "Amina", "070 123 45 67")
-    sign_up(client, path, "ti", "Selam", "073 555 12 34")
+    client, first, _ = full_with_one_waiting(sms_app)
     gammu.stop()
     cancel(client, first)
     svc = services.get_for(sms_app)
