@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 from tests.messaging.gammu_daemon import GammuDaemon, gammu, needs_gammu  # noqa: F401
 
@@ -16,6 +18,7 @@ COUNT = 40
 KILLS = 12
 
 
+@pytest.mark.torture
 @needs_gammu
 def test_sigkill_loses_and_doubles_no_message(tmp_path: Path, gammu: GammuDaemon) -> None:  # noqa: F811
     rng = random.Random(18)
