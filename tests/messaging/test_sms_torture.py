@@ -15,7 +15,7 @@ from tests.conftest import REPO
 from tests.messaging.gammu_daemon import GammuDaemon, gammu, needs_gammu  # noqa: F401
 
 COUNT = 40
-KILLS = 12
+KILLS = 8
 
 
 @pytest.mark.torture
