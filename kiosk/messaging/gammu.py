@@ -6,8 +6,10 @@ the daemon reads as Unicode) into the daemon's outbox folder: written beside it 
 renamed in, so the daemon never reads half a file. The idempotency key in the name is how a
 restart finds out what happened to a message: still in the outbox (pending), in the sent
 folder (sent) or in the error folder (failed); handing a key that is already in any of
-them writes nothing. The folders are read from the daemon's own configuration, so there
-is one source of truth. `gammu-smsd-monitor` tells whether the daemon (and so the modem)
+them writes nothing. Once the outbox has recorded a message as sent, its file is deleted
+from the sent folder, so no text or number stays on disk (keep the daemon's debug level
+at 0 in production: at 1 its log repeats each text). The folders are read from the
+daemon's own configuration, so there is one source of truth. `gammu-smsd-monitor` tells whether the daemon (and so the modem)
 is running. Replies are the daemon's inbox files (configure `inboxformat = unicode`).
 """
 
@@ -95,6 +97,13 @@ class GammuTransport(Transport):
         if self._find(self.outbox, message.key):
             return "pending"
         return "failed"  # gone from every folder: treat as not sent, it is tried again
+
+    def forget_sent(self, message: Outgoing) -> None:
+        """Delete a sent message's file from the daemon's sent folder: its text and number
+        are not kept once it is sent (the outbox keeps only that it was)."""
+        found = self._find(self.sent, message.key)
+        if found:
+            found.unlink(missing_ok=True)
 
     def clear_failure(self, message: Outgoing) -> None:
         """Remove a failed message's file so the same key can be handed again."""

@@ -86,6 +86,9 @@ class Sender:
             fate = self.transport.check(message.outgoing())
             if fate == "sent":
                 self.outbox.sent(message)
+                forget = getattr(self.transport, "forget_sent", None)
+                if forget:
+                    forget(message.outgoing())  # after the record: a crash keeps the proof
                 done["sent"] += 1
             elif fate == "failed":
                 clear = getattr(self.transport, "clear_failure", None)

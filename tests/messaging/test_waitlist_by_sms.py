@@ -134,6 +134,7 @@ def test_the_first_on_the_waitlist_hears_in_tigrinya_within_10_s(
     assert wait_until(lambda: svc.sms_outbox.day()["sent"] == 1)
     (record,) = svc.sms_outbox.all()
     assert record.status == "sent" and record.text == "" and record.number == ""
+    assert wait_until(lambda: list(gammu.folders["sent"].iterdir()) == [])  # nor in Gammu's
     time.sleep(2)
     assert len(gammu.sent()) == 1  # and never twice
 
