@@ -10,7 +10,8 @@ them writes nothing. Once the outbox has recorded a message as sent, its file is
 from the sent folder, so no text or number stays on disk (keep the daemon's debug level
 at 0 in production: at 1 its log repeats each text). The folders are read from the
 daemon's own configuration, so there is one source of truth. `gammu-smsd-monitor` tells
-whether the daemon (and so the modem) is running. Replies are the daemon's inbox files (configure `inboxformat = unicode`).
+whether the daemon (and so the modem) is running. Replies are the daemon's inbox files
+(configure `inboxformat = unicode`).
 """
 
 from __future__ import annotations
