@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the notifier composes with flask-babel; the sender itself n
 log = logging.getLogger("motesplats.sms")
 STOP_WORDS = re.compile(r"^\s*(stop|stopp|sluta|avsluta|unsubscribe)\W*\s*$", re.IGNORECASE)
 INTERVAL = 5.0
+REMINDER_EVERY = 60.0  # seconds: reminders are looked for once a minute, not every cycle
 
 
 class Sender:
@@ -45,6 +47,7 @@ class Sender:
         self.clock, self.quiet, self.daily_cap = clock, quiet, daily_cap
         self.wake_event = threading.Event()
         self.last_state = TransportState(False, "no SMS transport is configured")
+        self._reminders_looked: float | None = None  # monotonic time of the last look
 
     def wake(self) -> None:
         self.wake_event.set()
@@ -56,7 +59,10 @@ class Sender:
             return done
         self._read_replies(done)
         self._follow_handed(done)
-        done["reminders"] = self.notifier.remind_due()
+        looked = self._reminders_looked
+        if looked is None or time.monotonic() - looked >= REMINDER_EVERY:
+            done["reminders"] = self.notifier.remind_due()
+            self._reminders_looked = time.monotonic()
         self._hand_over_due(done)
         return done
 
