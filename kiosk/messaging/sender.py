@@ -4,7 +4,8 @@ Owns one cycle (`Sender.cycle`, run every few seconds and woken when a message i
 read STOP replies; follow messages handed to the daemon (sent, failed, or withdrawn when the
 occurrence has started); queue due reminders (once a minute); then hand over what is
 due, oldest first, except during quiet hours (they wait for morning), beyond the day's cap
-(they wait for tomorrow), after the occurrence started (dropped, never late) or to a number that said STOP.
+(they wait for tomorrow), after the occurrence started (dropped, never late) or to a
+number that said STOP.
 A message is marked `handing` (durable) before the transport is asked, so a crash then is
 retried with the same idempotency key and the transport does not send it twice.
 """
