@@ -20,6 +20,8 @@ Promises every transport keeps:
   Handing the same `message.key` twice never sends twice: the key is the idempotency key.
 * `check(message)` of a handed message: "sent", "pending" or "failed".
 * `withdraw(message)` takes a handed, unsent message back; True if it will not be sent.
+* `forget_sent(message)` deletes the transport's copy of a sent message (its text and
+  number); `clear_failure(message)` lets a failed key be handed again.
 * `state()` says whether it can send now, and a line for the staff page.
 * `replies()` are texts people sent back (for STOP); `forget(reply)` removes one read.
 """
@@ -79,6 +81,12 @@ class Transport(ABC):
     @abstractmethod
     def state(self) -> TransportState:
         """Whether messages can go now."""
+
+    def forget_sent(self, message: Outgoing) -> None:  # noqa: B027 - nothing kept by default
+        """Drop whatever copy the transport keeps of a message recorded as sent."""
+
+    def clear_failure(self, message: Outgoing) -> None:  # noqa: B027 - nothing kept by default
+        """Let a failed message's key be handed over again."""
 
     def replies(self) -> list[Reply]:
         """Messages people sent back (none for transports that cannot receive)."""

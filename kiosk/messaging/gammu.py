@@ -20,6 +20,7 @@ import configparser
 import os
 import re
 import subprocess
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,7 @@ class GammuTransport(Transport):
         self.error = Path(smsd.get("errorsmspath") or smsd["outboxpath"])
         self.inbox = Path(smsd["inboxpath"])
         self.staging = self.outbox.parent / (self.outbox.name.rstrip("/") + ".motesplats")
+        self._running_until = 0.0  # monotonic: the daemon was seen running until then
 
     def _name(self, message: Outgoing) -> str:
         stamp = datetime.now(UTC).strftime("%Y%m%d_%H%M%S")
@@ -70,7 +72,7 @@ class GammuTransport(Transport):
             raise Refused("bad message key")
         if any(self._find(f, message.key) for f in (self.outbox, self.sent, self.error)):
             return "handed"  # handed before a crash: never twice
-        if not self.state().up:
+        if not self._running():
             raise Unavailable("the SMS daemon is not running (is the modem plugged in?)")
         name = self._name(message)
         try:
@@ -121,6 +123,14 @@ class GammuTransport(Transport):
         except FileNotFoundError:  # the daemon took it this instant
             return self._find(self.sent, message.key) is None
         return True
+
+    def _running(self) -> bool:
+        """Whether the daemon runs: asked of gammu-smsd-monitor at most every few seconds,
+        so handing over a batch does not start a process per message."""
+        now = time.monotonic()
+        if now >= self._running_until:
+            self._running_until = now + MONITOR_SECONDS if self.state().up else 0.0
+        return now < self._running_until
 
     def state(self) -> TransportState:
         try:

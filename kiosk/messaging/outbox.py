@@ -202,10 +202,7 @@ class MessageOutbox:
                 next_try=utc_iso(self.clock() + timedelta(seconds=delay)),
                 last_error=error[:200],
             )
-            local = self.clock().astimezone(self.zone).date().isoformat()
-            doc = dict(self.store.get(DAYS, local) or {"id": local})
-            doc["failed"] = int(doc.get("failed", 0)) + 1
-            self.store.put(DAYS, doc)
+            self._count("failed")
 
     def retry_now(self) -> None:
         for message in self.open_messages():

@@ -93,14 +93,10 @@ class Sender:
             fate = self.transport.check(message.outgoing())
             if fate == "sent":
                 self.outbox.sent(message)
-                forget = getattr(self.transport, "forget_sent", None)
-                if forget:
-                    forget(message.outgoing())  # after the record: a crash keeps the proof
+                self.transport.forget_sent(message.outgoing())  # after the record
                 done["sent"] += 1
             elif fate == "failed":
-                clear = getattr(self.transport, "clear_failure", None)
-                if clear:
-                    clear(message.outgoing())
+                self.transport.clear_failure(message.outgoing())
                 self.outbox.failed(message, "the modem could not send it")
                 done["failed"] += 1
             elif self._too_late(message.not_after) and self.transport.withdraw(message.outgoing()):
@@ -110,6 +106,7 @@ class Sender:
     def _hand_over_due(self, done: dict[str, int]) -> None:
         assert self.transport is not None
         local = self.clock().astimezone(self.outbox.zone)
+        room = self.daily_cap - self.outbox.handed_today()  # read once, counted down here
         for message in self.outbox.due():
             if self._too_late(message.not_after):
                 self.outbox.drop(message, "too late")
@@ -119,7 +116,7 @@ class Sender:
                 self.outbox.drop(message, "stopped")
                 done["dropped"] += 1
                 continue
-            if is_quiet(local, self.quiet) or self.outbox.handed_today() >= self.daily_cap:
+            if is_quiet(local, self.quiet) or room <= 0:
                 return  # everything waits: for morning, or for tomorrow's cap
             message = self.outbox.handing(message)
             try:
@@ -132,6 +129,7 @@ class Sender:
                 self.outbox.drop(message, str(exc))
                 done["dropped"] += 1
                 continue
+            room -= 1
             if fate == "sent":
                 self.outbox.sent(message)
                 done["sent"] += 1
