@@ -45,7 +45,7 @@ from kiosk.volunteers.accounts import AccountBook, password_hasher
 from kiosk.volunteers.audit import AuditLog
 from kiosk.volunteers.editing import Editor
 from kiosk.web.page_cache import PageCache
-from kiosk.web.public_url import lan_address
+from kiosk.web.public_url import base_url_from_settings
 from kiosk.web.ratelimit import RateLimiter
 from sync import device
 from sync.engine import SyncEngine
@@ -100,29 +100,32 @@ class Services:
             log.info("erased the personal data of %d closed help request(s)", closed)
         return erased + closed
 
-    def tell_promoted(self, promoted: list[Signup]) -> None:
-        """Queue "you have a place" for parties a cancellation promoted (before answering)."""
-        if self.sms.transport is not None and self.notifier.promoted(promoted):
-            self.sms.wake()
-
-    def tell_signed_up(self, signup: Signup) -> None:
-        if self.sms.transport is not None and self.notifier.signed_up(signup):
-            self.sms.wake()
-
-    def tell_changed(self, before: dict | None, after: dict | None) -> None:
-        """An activity was saved (by a volunteer, or by the sync from a central calendar):
-        tell those on occurrences it cancelled or moved. The save itself stands even if
-        this fails (logged): a missed message must not undo a volunteer's work."""
+    def _tell(self, queue: Callable[[], int]) -> None:
+        """Queue text messages (`queue()` returns how many) and wake the sender. Composed in
+        the app's context, whichever thread asks (a request, the sync). A failure is logged:
+        a missed message must not undo the save or signup that caused it."""
         if self.sms.transport is None or self.app is None:
             return
         try:
-            with self.app.app_context():  # the sync's thread has none; the texts need one
-                queued = self.notifier.occurrences_changed(before, after)
+            with self.app.app_context():
+                queued = queue()
         except Exception:
-            log.exception("could not queue the text messages about a changed activity")
+            log.exception("could not queue text messages")
             return
         if queued:
             self.sms.wake()
+
+    def tell_promoted(self, promoted: list[Signup]) -> None:
+        """Queue "you have a place" for parties a cancellation promoted (before answering)."""
+        self._tell(lambda: self.notifier.promoted(promoted))
+
+    def tell_signed_up(self, signup: Signup) -> None:
+        self._tell(lambda: int(self.notifier.signed_up(signup)))
+
+    def tell_changed(self, before: dict | None, after: dict | None) -> None:
+        """An activity was saved (by a volunteer, or by the sync from a central calendar):
+        tell those on occurrences it cancelled or moved."""
+        self._tell(lambda: self.notifier.occurrences_changed(before, after))
 
     def restore(self, raw: bytes, who: str) -> Path:
         """Replace all data with a backup (StoreError if it is not one); log it; return the
@@ -174,7 +177,7 @@ def build(
     catalogue = Catalogue(store)
     sms_outbox = MessageOutbox(store, clock, zone, secret.encode())
     notifier = Notifier(
-        sms_outbox, signups, catalogue, clock, zone, lambda: phone_base_url(settings)
+        sms_outbox, signups, catalogue, clock, zone, lambda: base_url_from_settings(settings)
     )
     services = Services(
         store=store,
@@ -247,14 +250,6 @@ def _add_jobs(services: Services, settings: Mapping[str, Any]) -> None:
     )
 
 
-def phone_base_url(settings: Mapping[str, Any]) -> str:
-    """The address for links in text messages: PUBLIC_URL, else this PC on the LAN."""
-    if settings.get("PUBLIC_URL"):
-        return str(settings["PUBLIC_URL"]).rstrip("/")
-    host = settings["HOST"] if settings["HOST"] not in ("0.0.0.0", "::") else None
-    return f"http://{host or lan_address() or 'localhost'}:{settings['PORT']}"
-
-
 def _add_sms_job(app: Flask, services: Services) -> None:
     """Text messages: composing needs the app's translations, so the job runs in its context."""
 
@@ -262,12 +257,8 @@ def _add_sms_job(app: Flask, services: Services) -> None:
         with app.app_context():
             services.sms.cycle()
 
-    def catch_up() -> None:
-        with app.app_context():
-            services.notifier.catch_up()
-
     if services.sms.transport is not None:
-        catch_up()
+        services._tell(services.notifier.catch_up)  # promotions a crash left untold
         services.jobs.add(Job("sms", cycle, lambda: SMS_INTERVAL, wake=services.sms.wake_event))
 
 

@@ -88,12 +88,8 @@ class Notifier:
         queued = 0
         for signup in parties:
             occurrence = self._occurrence(signup)
-            when = next(
-                (line.split(" ")[0] for line in reversed(signup.history) if "promoted" in line),
-                "",
-            )
             if occurrence is not None:
-                key = message_key("promoted", signup.id, when)
+                key = message_key("promoted", signup.id, signup.last_event("promoted"))
                 queued += self._queue("promoted", signup, occurrence, key)
         return queued
 
@@ -173,12 +169,10 @@ class Notifier:
         since = self.clock().astimezone(UTC) - CATCH_UP
         missed = []
         for signup in self.signups.all_signups():
-            if signup.status != "confirmed" or not signup.phone:
+            when = signup.last_event("promoted")
+            if signup.status != "confirmed" or not signup.phone or not when:
                 continue
-            for line in signup.history:
-                when, _, what = line.partition(" ")
-                if what == "promoted" and parse_utc(when) >= since:
-                    if not self.outbox.knows(message_key("promoted", signup.id, when)):
-                        missed.append(signup)
-                    break
+            known = self.outbox.knows(message_key("promoted", signup.id, when))
+            if parse_utc(when) >= since and not known:
+                missed.append(signup)
         return self.promoted(missed)

@@ -82,6 +82,10 @@ class Signup:
     def occurrence_key(self) -> str:
         return f"{self.activity_id}/{self.recurrence_id}"
 
+    def last_event(self, what: str) -> str:
+        """When (UTC, as stored) `what` last happened to it ("promoted" …), or ""."""
+        return next((when for when, event in reversed(_history_events(self)) if event == what), "")
+
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Signup:
         values = dict(doc)

@@ -9,7 +9,9 @@ never offers a QR code a phone cannot open.
 from __future__ import annotations
 
 import socket
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, request
@@ -29,6 +31,15 @@ def lan_address() -> str | None:
         if not address.startswith("127."):
             return address
     return None
+
+
+def base_url_from_settings(settings: Mapping[str, Any]) -> str:
+    """The same decision without a request (links in text messages): PUBLIC_URL, else the
+    address served on, or this PC's LAN address when serving on every network."""
+    if settings.get("PUBLIC_URL"):
+        return str(settings["PUBLIC_URL"]).rstrip("/")
+    host = settings["HOST"] if settings["HOST"] not in ("0.0.0.0", "::") else None
+    return f"http://{host or lan_address() or 'localhost'}:{settings['PORT']}"
 
 
 def base_url() -> str:
