@@ -147,12 +147,15 @@ class Notifier:
         """Queue the reminders whose moment has come (run every minute by the sender)."""
         now = self.clock().astimezone(UTC)
         queued = 0
+        found: dict[str, Occurrence | None] = {}  # each occurrence found once, not per signup
         for signup in self.signups.all_signups():
             if signup.status != "confirmed" or not signup.phone or signup.purged:
                 continue
             if signup.occurrence_end <= now:
                 continue
-            occurrence = self._occurrence(signup)
+            if signup.occurrence_key not in found:
+                found[signup.occurrence_key] = self._occurrence(signup)
+            occurrence = found[signup.occurrence_key]
             if occurrence is None or occurrence.status == "cancelled":
                 continue
             hours = occurrence.activity.signup.reminder_hours
