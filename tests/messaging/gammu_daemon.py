@@ -11,10 +11,11 @@ import re
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import wait_until
 
 FOUND = re.compile(r'Found \d+ sms to "([^"]+)" with text "(.*)" cod \d+ lgt')
 NEW = re.compile(r"New message to send: (\S+)")
@@ -58,12 +59,8 @@ class GammuDaemon:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if "Starting phone communication" in self.log():
-                return
-            time.sleep(0.1)
-        raise RuntimeError("gammu-smsd did not start:\n" + self.log())
+        if not wait_until(lambda: "Starting phone communication" in self.log(), timeout=15):
+            raise RuntimeError("gammu-smsd did not start:\n" + self.log())
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
