@@ -90,6 +90,8 @@ say "Compiling translations"
 
 say "Creating the data folder"
 mkdir -p data
+# The key pair Web Push is signed with (VAPID, RFC 8292): made once, kept in the data folder.
+.venv/bin/python -m kiosk.messaging.web_push data >/dev/null
 
 if [ "$UPDATE" = 1 ]; then
   if [ ! -d .git ] || ! command -v git >/dev/null 2>&1; then
@@ -167,6 +169,7 @@ if [ "$SERVICE" = 1 ]; then
   id "$SERVICE_USER" >/dev/null 2>&1 ||
     useradd --system --home-dir /var/lib/motesplats --shell /usr/sbin/nologin "$SERVICE_USER"
   mkdir -p "$SERVICE_DATA"
+  .venv/bin/python -m kiosk.messaging.web_push "$SERVICE_DATA" >/dev/null
   chown -R "$SERVICE_USER:" /var/lib/motesplats
   if ! runuser -u "$SERVICE_USER" -- test -r "$PWD/kiosk/__init__.py"; then
     echo "The user '$SERVICE_USER' cannot read $PWD. Put Mötesplats in a folder everyone" >&2

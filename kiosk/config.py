@@ -235,6 +235,25 @@ SETTINGS: tuple[Setting, ...] = (
         "Local hours when no message is sent (from-to, e.g. 21-08); they wait until morning.",
     ),
     Setting("SMS_DAILY_CAP", _positive_int, 300, "Most text messages sent in one local day."),
+    Setting(
+        "PUSH",
+        str,
+        "auto",
+        "Web Push from the private page: on, off, or auto (on when PUBLIC_URL is https).",
+    ),
+    Setting(
+        "PUSH_SUBJECT",
+        str,
+        "",
+        "Contact the push services may write to (mailto: or https:); default PUBLIC_URL.",
+    ),
+    Setting(
+        "PUSH_SERVICES",
+        str,
+        "",
+        "Push services a browser may subscribe through (host names, *.suffix or whole"
+        " origins, comma-separated); empty = Google, Mozilla, Microsoft and Apple's.",
+    ),
     Setting("LOG_LEVEL", str, "INFO", "DEBUG, INFO, WARNING or ERROR.", "--log-level"),
 )
 

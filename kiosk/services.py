@@ -35,6 +35,8 @@ from kiosk.messaging.notifier import Notifier
 from kiosk.messaging.outbox import MessageOutbox, quiet_hours
 from kiosk.messaging.sender import INTERVAL as SMS_INTERVAL
 from kiosk.messaging.sender import Sender
+from kiosk.messaging.web_push import from_settings as web_push_from_settings
+from kiosk.messaging.web_push import public_key, services_from_setting
 from kiosk.municipality.door_counts import DoorCounts
 from kiosk.signups.book import Signup, SignupBook
 from kiosk.store import Store, migrations
@@ -79,6 +81,8 @@ class Services:
     sms_outbox: MessageOutbox
     notifier: Notifier
     sms: Sender
+    push_key: str  # the VAPID public key browsers subscribe with; "" when Web Push is off
+    push_services: tuple[str, ...]
     pages: PageCache | None = None
     app: Flask | None = None  # set by init_app: text messages are composed in its context
     # login attempts per client (on top of the per-account lock in kiosk.volunteers.accounts)
@@ -104,7 +108,7 @@ class Services:
         """Queue text messages (`queue()` returns how many) and wake the sender. Composed in
         the app's context, whichever thread asks (a request, the sync). A failure is logged:
         a missed message must not undo the save or signup that caused it."""
-        if self.sms.transport is None or self.app is None:
+        if not self.sms.active or self.app is None:
             return
         try:
             with self.app.app_context():
@@ -176,6 +180,7 @@ def build(
     zone = ZoneInfo(settings["TIMEZONE"])
     catalogue = Catalogue(store)
     sms_outbox = MessageOutbox(store, clock, zone, secret.encode())
+    push = web_push_from_settings(settings)
     notifier = Notifier(
         sms_outbox, signups, catalogue, clock, zone, lambda: base_url_from_settings(settings)
     )
@@ -211,7 +216,10 @@ def build(
             clock,
             quiet=quiet_hours(settings["SMS_QUIET_HOURS"]),
             daily_cap=settings["SMS_DAILY_CAP"],
+            push=push,
         ),
+        push_key=public_key(push.vapid) if push else "",
+        push_services=services_from_setting(settings["PUSH_SERVICES"]),
     )
     activities.after_save.append(services.tell_changed)  # a volunteer's save or a calendar's
     store.on_change(services.board_watch.changed)
@@ -257,7 +265,7 @@ def _add_sms_job(app: Flask, services: Services) -> None:
         with app.app_context():
             services.sms.cycle()
 
-    if services.sms.transport is not None:
+    if services.sms.active:
         services._tell(services.notifier.catch_up)  # promotions a crash left untold
         services.jobs.add(Job("sms", cycle, lambda: SMS_INTERVAL, wake=services.sms.wake_event))
 

@@ -11,6 +11,8 @@ The package owns getting short texts to phones. Its parts, each replaceable:
 * a **transport** carries them: `gammu` (Gammu's SMS daemon and a USB modem, no internet)
   or `http_provider` (the municipality's SMS provider). Which one is the setting
   SMS_TRANSPORT; `open_transport` loads it by name, as Radicale loads its storage.
+  `web_push` carries the same messages to browsers that subscribed on the private page
+  (a second channel beside SMS, setting PUSH).
 
 Promises every transport keeps:
 
@@ -48,8 +50,12 @@ class Refused(Exception):
 @dataclass(frozen=True)
 class Outgoing:
     key: str  # idempotency key: one message, sent at most once
-    number: str  # E.164
+    number: str  # E.164 (SMS)
     text: str
+    subscription: Mapping[str, str] | None = None  # a browser's push subscription (Web Push)
+    link: str = ""  # the private page, opened when the notification is touched
+    lang: str = ""
+    ttl: int = 0  # seconds until the occurrence starts: a push service drops it after
 
 
 @dataclass(frozen=True)

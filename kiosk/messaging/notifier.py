@@ -11,10 +11,12 @@ Owns the rules (no HTTP; composing needs an app context for the translations):
   (`occurrences_changed`, given the activity before and after);
 * an organiser's own words to everyone on one occurrence (`organiser`).
 
-Each message's key is derived from its cause (kind, signup, occurrence, the new time), so
-the same event noticed twice — a retried request, a catch-up after a power cut — is
-queued once. `catch_up` finds promotions of the last day that have no message yet (a
-crash between the cancellation and its message) and queues them.
+Each message goes by SMS to the phone the person gave and by Web Push to the browser that
+subscribed on the private page (either or both). Each message's key is derived from its
+cause (kind, signup, occurrence, the new time), so the same event noticed twice — a
+retried request, a catch-up after a power cut — is queued once. `catch_up` finds
+promotions of the last day that have no message yet (a crash between the cancellation and
+its message) and queues them.
 """
 
 from __future__ import annotations
@@ -58,26 +60,41 @@ class Notifier:
     def _queue(
         self, kind: str, signup: Signup, occurrence: Occurrence, key: str, text: str = ""
     ) -> bool:
-        if not signup.phone or signup.purged:
+        """Queue one message by SMS (if it gave a phone) and by Web Push (if its browser
+        subscribed); True if anything new was queued."""
+        if not signup.reachable:
             return False
         start = occurrence.start.astimezone(UTC)
-        if start <= self.clock().astimezone(UTC) or self.outbox.knows(key):
+        if start <= self.clock().astimezone(UTC):
             return False
-        body = compose(kind, signup.language, self._facts(occurrence, signup), text)
-        return self.outbox.add(
-            Message(
-                id=key,
-                kind=kind,
-                signup_id=signup.id,
-                occurrence=signup.occurrence_key,
-                language=signup.language,
-                number=signup.phone,
-                text=body,
-                not_after=utc_iso(start),
-                created_at=utc_iso(self.clock()),
-                segments=segments(body),
+        channels = [("sms", key, signup.phone)] if signup.phone else []
+        if signup.push:
+            channels.append(("push", message_key("push", key), ""))
+        channels = [c for c in channels if not self.outbox.knows(c[1])]
+        if not channels:
+            return False
+        facts = self._facts(occurrence, signup)
+        body = compose(kind, signup.language, facts, text)
+        queued = False
+        for channel, message_id, number in channels:
+            queued |= self.outbox.add(
+                Message(
+                    id=message_id,
+                    kind=kind,
+                    signup_id=signup.id,
+                    occurrence=signup.occurrence_key,
+                    language=signup.language,
+                    number=number or "",
+                    text=body,
+                    not_after=utc_iso(start),
+                    created_at=utc_iso(self.clock()),
+                    segments=segments(body) if channel == "sms" else 0,
+                    channel=channel,
+                    subscription=signup.push if channel == "push" else None,
+                    link=facts.link if channel == "push" else "",
+                )
             )
-        )
+        return queued
 
     def _occurrence(self, signup: Signup) -> Occurrence | None:
         return find_occurrence(self.catalogue.snapshot(), signup.activity_id, signup.recurrence_id)
@@ -109,7 +126,7 @@ class Notifier:
             return 0
         stamp = utc_iso(self.clock())
         queued = 0
-        for signup in self.signups.with_phone(activity_id, rid):
+        for signup in self.signups.reachable(activity_id, rid):
             text = (texts.get(signup.language) or "").strip()
             key = message_key("organiser", signup.id, stamp)
             queued += self._queue("organiser", signup, occurrence, key, text)
@@ -136,7 +153,7 @@ class Notifier:
                 kind, extra = "moved", f"{utc_iso(occurrence.start)}/{new.place_id}"
             else:
                 continue
-            for signup in self.signups.with_phone(new.id, occurrence.recurrence_id):
+            for signup in self.signups.reachable(new.id, occurrence.recurrence_id):
                 key = message_key(kind, signup.id, occurrence.recurrence_id, extra)
                 queued += self._queue(kind, signup, occurrence, key)
         return queued
@@ -149,7 +166,7 @@ class Notifier:
         queued = 0
         found: dict[str, Occurrence | None] = {}  # each occurrence found once, not per signup
         for signup in self.signups.all_signups():
-            if signup.status != "confirmed" or not signup.phone or signup.purged:
+            if signup.status != "confirmed" or not signup.reachable:
                 continue
             if signup.occurrence_end <= now:
                 continue
@@ -173,7 +190,7 @@ class Notifier:
         missed = []
         for signup in self.signups.all_signups():
             when = signup.last_event("promoted")
-            if signup.status != "confirmed" or not signup.phone or not when:
+            if signup.status != "confirmed" or not signup.reachable or not when:
                 continue
             known = self.outbox.knows(message_key("promoted", signup.id, when))
             if parse_utc(when) >= since and not known:

@@ -1,8 +1,9 @@
 """Text messages on their way to phones: durable, each sent once, bounded by the clock.
 
 Owns the tables `sms_outbox` (one document per message, its id the message's idempotency
-key), `sms_days` (how many were sent, failed and dropped per local day: all that stays of
-a message) and `sms_stopped` (numbers that said STOP, as keyed hashes, never the number).
+key; a message goes by SMS or, channel "push", to a browser), `sms_days` (how many were
+sent, failed and dropped per local day and channel: all that stays of a message) and
+`sms_stopped` (numbers that said STOP, as keyed hashes, never the number).
 
 A message is written (fsynced) before the action that caused it is answered. Its life:
 `queued` → `handing` (written before the transport is asked, so a crash mid-hand-over is
@@ -21,7 +22,7 @@ import hmac
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,7 @@ TABLE = "sms_outbox"
 DAYS = "sms_days"
 STOPPED = "sms_stopped"
 OPEN = ("queued", "handing", "handed")
+COUNTS = ("sent", "failed", "dropped", "push_sent", "push_failed", "push_dropped")
 
 
 def message_key(*parts: str) -> str:
@@ -58,9 +60,25 @@ class Message(PlainRecord):
     next_try: str = ""
     last_error: str = ""
     finished_at: str = ""
+    channel: str = "sms"  # or "push": to the browser subscription instead of the number
+    subscription: dict[str, str] | None = None
+    link: str = ""
 
     def outgoing(self) -> Outgoing:
-        return Outgoing(self.id, self.number, self.text)
+        ttl = parse_utc(self.not_after) - datetime.now(UTC)  # the push service's real clock
+        return Outgoing(
+            self.id,
+            self.number,
+            self.text,
+            subscription=self.subscription,
+            link=self.link,
+            lang=self.language,
+            ttl=max(0, int(ttl.total_seconds())),
+        )
+
+    def counted_as(self, status: str) -> str:
+        """The day-count it adds to: SMS as "sent" …, push as "push_sent" … (not capped)."""
+        return status if self.channel == "sms" else f"push_{status}"
 
 
 def quiet_hours(text: str) -> tuple[int, int]:
@@ -104,7 +122,7 @@ class MessageOutbox:
         with self.store.lock():
             if self.store.get(TABLE, message.id) is not None:
                 return False
-            if self.is_stopped(message.number):
+            if message.channel == "sms" and self.is_stopped(message.number):
                 return False
             self.store.put(TABLE, message.to_doc())
         return True
@@ -143,11 +161,13 @@ class MessageOutbox:
     def day(self, when: datetime | None = None) -> dict[str, int]:
         local = (when or self.clock()).astimezone(self.zone).date().isoformat()
         doc = self.store.get(DAYS, local) or {}
-        return {k: int(doc.get(k, 0)) for k in ("sent", "failed", "dropped")}
+        return {k: int(doc.get(k, 0)) for k in COUNTS}
 
     def handed_today(self) -> int:
-        """Messages counted against today's cap: sent today, and those handed and waiting."""
-        return self.day()["sent"] + sum(1 for m in self.open_messages() if m.status == "handed")
+        """Text messages counted against today's cap: sent today, and those handed and
+        waiting (push messages cost nothing and are not capped)."""
+        handed = sum(1 for m in self.open_messages() if m.status == "handed" and m.channel == "sms")
+        return self.day()["sent"] + handed
 
     # ---- changing --------------------------------------------------------------------
 
@@ -180,10 +200,12 @@ class MessageOutbox:
                 status=status,
                 text="",
                 number="",
+                subscription=None,
+                link="",
                 last_error=error[:200],
                 finished_at=utc_iso(self.clock()),
             )
-            self._count(status)
+            self._count(message.counted_as(status))
 
     def sent(self, message: Message) -> None:
         self._finish(message, "sent")
@@ -202,7 +224,7 @@ class MessageOutbox:
                 next_try=utc_iso(self.clock() + timedelta(seconds=delay)),
                 last_error=error[:200],
             )
-            self._count("failed")
+            self._count(message.counted_as("failed"))
 
     def retry_now(self) -> None:
         for message in self.open_messages():
@@ -217,7 +239,11 @@ class MessageOutbox:
             digest = self.number_hash(number)
             self.store.put(STOPPED, {"id": digest, "at": utc_iso(self.clock())})
             for message in self.open_messages():
-                if message.number == number and message.status == "queued":
+                if (
+                    message.channel == "sms"
+                    and message.number == number
+                    and (message.status == "queued")
+                ):
                     self.drop(message, "stopped")
                     dropped += 1
         return dropped

@@ -1,10 +1,11 @@
-"""The background job that gets queued text messages to a transport, and reads replies.
+"""The background job that gets queued messages to their transports, and reads replies.
 
 Owns one cycle (`Sender.cycle`, run every few seconds and woken when a message is queued):
 read STOP replies; follow messages handed to the daemon (sent, failed, or withdrawn when the
 occurrence has started); queue due reminders (once a minute); then hand over what is
-due, oldest first, except during quiet hours (they wait for morning), beyond the day's cap
-(they wait for tomorrow), after the occurrence started (dropped, never late) or to a
+due, oldest first — text messages to the SMS transport, push messages to Web Push — except
+during quiet hours (they wait for morning), text messages beyond the day's cap (they wait
+for tomorrow), after the occurrence started (dropped, never late) or to a
 number that said STOP.
 A message is marked `handing` (durable) before the transport is asked, so a crash then is
 retried with the same idempotency key and the transport does not send it twice.
@@ -43,12 +44,20 @@ class Sender:
         *,
         quiet: tuple[int, int],
         daily_cap: int,
+        push: Transport | None = None,
     ) -> None:
+        """`transport` carries SMS, `push` Web Push; either may be None (that channel off)."""
         self.outbox, self.notifier, self.transport = outbox, notifier, transport
+        self.push = push
         self.clock, self.quiet, self.daily_cap = clock, quiet, daily_cap
         self.wake_event = threading.Event()
         self.last_state = TransportState(False, "no SMS transport is configured")
         self._reminders_looked: float | None = None  # monotonic time of the last look
+
+    @property
+    def active(self) -> bool:
+        """Some channel is on (SMS, Web Push or both)."""
+        return self.transport is not None or self.push is not None
 
     def wake(self) -> None:
         self.wake_event.set()
@@ -56,10 +65,11 @@ class Sender:
     def cycle(self) -> dict[str, int]:
         """One round; returns what it did (for tests and the log)."""
         done = {"stopped": 0, "sent": 0, "failed": 0, "dropped": 0, "reminders": 0}
-        if self.transport is None:
+        if not self.active:
             return done
-        self._read_replies(done)
-        self._follow_handed(done)
+        if self.transport is not None:
+            self._read_replies(done)
+            self._follow_handed(done)
         looked = self._reminders_looked
         if looked is None or time.monotonic() - looked >= REMINDER_EVERY:
             done["reminders"] = self.notifier.remind_due()
@@ -104,32 +114,40 @@ class Sender:
                 done["dropped"] += 1
 
     def _hand_over_due(self, done: dict[str, int]) -> None:
-        assert self.transport is not None
+        transports = {"sms": self.transport, "push": self.push}
         local = self.clock().astimezone(self.outbox.zone)
+        if is_quiet(local, self.quiet):
+            return  # everything waits for morning
         room = self.daily_cap - self.outbox.handed_today()  # read once, counted down here
+        away: set[str] = set()  # channels whose modem or service failed in this cycle
         for message in self.outbox.due():
+            transport = transports.get(message.channel)
             if self._too_late(message.not_after):
                 self.outbox.drop(message, "too late")
                 done["dropped"] += 1
                 continue
-            if self.outbox.is_stopped(message.number):
+            if message.channel == "sms" and self.outbox.is_stopped(message.number):
                 self.outbox.drop(message, "stopped")
                 done["dropped"] += 1
                 continue
-            if is_quiet(local, self.quiet) or room <= 0:
-                return  # everything waits: for morning, or for tomorrow's cap
+            if transport is None or message.channel in away:
+                continue  # that channel is off or away: its messages wait
+            if message.channel == "sms" and room <= 0:
+                continue  # text messages wait for tomorrow's cap; push goes on
             message = self.outbox.handing(message)
             try:
-                fate = self.transport.hand_over(message.outgoing())
+                fate = transport.hand_over(message.outgoing())
             except Unavailable as exc:
                 self.outbox.failed(message, str(exc))
                 done["failed"] += 1
-                return  # the modem or provider is away: the rest waits too
+                away.add(message.channel)  # the rest of this channel waits too
+                continue
             except Refused as exc:
                 self.outbox.drop(message, str(exc))
                 done["dropped"] += 1
                 continue
-            room -= 1
+            if message.channel == "sms":
+                room -= 1
             if fate == "sent":
                 self.outbox.sent(message)
                 done["sent"] += 1

@@ -73,6 +73,12 @@ class Signup:
     idempotency_key: str | None = None  # stored as its SHA-256 hash, erased with the name
     history: list[str] = field(default_factory=list)
     order: int = 0  # signing order across the whole store: the waitlist's queue position
+    push: dict[str, str] | None = None  # a browser's Web Push subscription (endpoint, keys)
+
+    @property
+    def reachable(self) -> bool:
+        """It gave a phone or let its browser be told, and its data is not yet purged."""
+        return bool(self.phone or self.push) and not self.purged
 
     @property
     def people(self) -> int:
@@ -330,13 +336,23 @@ class SignupBook:
             raise SignupError("bad_token")
         return Signup.from_doc(doc)
 
-    def with_phone(self, activity_id: str, rid: str) -> list[Signup]:
-        """Signups of one occurrence that still hold a place or wait, and gave a phone."""
+    def reachable(self, activity_id: str, rid: str) -> list[Signup]:
+        """Signups of one occurrence that still hold a place or wait, and gave a phone or
+        a browser subscription."""
         return [
             s
             for s in self.signups_for(activity_id, rid)
-            if s.phone and s.status in ("confirmed", "waitlisted") and not s.purged
+            if s.reachable and s.status in ("confirmed", "waitlisted")
         ]
+
+    def set_push(self, signup_id: str, secret: str, subscription: dict[str, str] | None) -> None:
+        """Keep (or, with None, forget) the browser subscription of one signup."""
+        with self.store.lock():
+            self.find(signup_id, secret)  # SignupError for a wrong link
+            doc = self._doc(signup_id)
+            if doc.get("purged"):
+                raise SignupError("not_found")
+            self.store.put(TABLE, {**doc, "push": subscription})
 
     def all_signups(self) -> list[Signup]:
         with self.store.lock():
@@ -457,11 +473,19 @@ class SignupBook:
                 self.store.put(TABLE, {**doc, "attended": attended})
 
     def purge(self, retention: timedelta) -> int:
-        """Erase names and phones of signups whose occurrence ended `retention` ago."""
+        """Erase names, phones and browser subscriptions of signups whose occurrence ended
+        `retention` ago."""
         cutoff = self.clock().astimezone(UTC) - retention
         with self.store.lock():
             expired = [
-                {**doc, "name": None, "phone": None, "purged": True, "idempotency_key": None}
+                {
+                    **doc,
+                    "name": None,
+                    "phone": None,
+                    "push": None,
+                    "purged": True,
+                    "idempotency_key": None,
+                }
                 for doc in self.store.all(TABLE)
                 if not doc["purged"] and parse_utc(doc["occurrence_end"]) < cutoff
             ]

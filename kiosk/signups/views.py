@@ -14,6 +14,7 @@ was offline can be sent again, any number of times, and is stored once.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from kiosk.activities.recurrence import Occurrence
 from kiosk.board import agenda
 from kiosk.ical.write import occurrence_calendar
 from kiosk.languages import normalise
+from kiosk.messaging.web_push import check_subscription
 from kiosk.signups.book import IDEMPOTENCY_KEY, SignupError
 from kiosk.signups.phone import PhoneProblem
 from kiosk.signups.phone import normalise as normalise_phone
@@ -280,6 +282,7 @@ def _private_page(signup, secret: str, status: int = 200, **shown: object):  # t
             ),
             sms_on=svc.sms.transport is not None and bool(signup.phone),
             sms_stopped=bool(signup.phone) and svc.sms_outbox.is_stopped(signup.phone or ""),
+            push_key=svc.push_key,
             **{"cancelled_now": False, "confirm_cancel": False, "notice": None, "problem": None}
             | shown,
         ),
@@ -400,6 +403,43 @@ def stop_messages(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
     if signup.phone:
         services.get().sms_outbox.stop_number(signup.phone)
     return _back_to_mine(signup_id, secret, sms="stopped")
+
+
+MAX_SUBSCRIPTION = 4096  # characters of a browser's PushSubscription JSON
+
+
+@bp.post("/s/<signup_id>/<secret>/push")
+def push_subscribe(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
+    """The private page's script sends the browser's push subscription (form field
+    `subscription`, its JSON); kept with the signup and erased with it."""
+    signup, error = _mine_or_error(signup_id, secret)
+    if error:
+        return error
+    svc = services.get()
+    refused = _("Den här webbläsaren kan inte få besked från oss.")
+    raw = request.form.get("subscription", "")
+    if not svc.push_key or signup.status == "cancelled" or len(raw) > MAX_SUBSCRIPTION:
+        return jsonify(error=refused), 400
+    try:
+        subscription = check_subscription(json.loads(raw), svc.push_services)
+    except (ValueError, RecursionError):  # JSONDecodeError and BadSubscription are ValueErrors
+        return jsonify(error=refused), 400
+    try:
+        svc.signups.set_push(signup_id, secret, subscription)
+    except SignupError:
+        return jsonify(error=_("Länken gäller inte längre.")), 404
+    return jsonify(ok=True)
+
+
+@bp.post("/s/<signup_id>/<secret>/push-stop")
+def push_stop(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
+    """No more notifications to the browser this signup was subscribed from."""
+    signup, error = _mine_or_error(signup_id, secret)
+    if error:
+        return error
+    if signup.push:
+        services.get().signups.set_push(signup_id, secret, None)
+    return _back_to_mine(signup_id, secret, push="stopped")
 
 
 @bp.post("/s/<signup_id>/<secret>/undo")

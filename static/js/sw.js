@@ -194,3 +194,29 @@ self.addEventListener("sync", function (event) {
     if (left > 0) throw new Error(left + " signups still wait");
   }));
 });
+
+// Web Push (kiosk.messaging.web_push): the same message an SMS would carry, in the person's
+// language. One notification per message key (`tag`), so a message sent twice shows once;
+// touching it opens the private page.
+var RTL_LANGUAGES = ["ar", "fa_AF", "fa"];
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
+  if (!data.body) return;
+  var lang = String(data.lang || "");
+  event.waitUntil(self.registration.showNotification("Mötesplats", {
+    body: String(data.body).slice(0, 500),
+    tag: String(data.tag || ""),
+    lang: lang.replace("_", "-"),
+    dir: RTL_LANGUAGES.indexOf(lang) >= 0 ? "rtl" : "ltr",
+    icon: "/static/icons/icon-192.png",
+    data: { url: String(data.url || "/") }
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var target = new URL(event.notification.data && event.notification.data.url || "/", self.location.origin);
+  if (target.origin !== self.location.origin) target = new URL("/", self.location.origin);
+  event.waitUntil(self.clients.openWindow(target.href));
+});
