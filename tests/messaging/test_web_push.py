@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from kiosk import create_app, services
 from kiosk.messaging import Outgoing, Refused, Unavailable
 from kiosk.messaging.web_push import WebPush, ensure_key, key_path, public_key
+from tests.admin_helpers import PASSWORD, login
 from tests.conftest import wait_until
 from tests.messaging.push_service import PushService, push_service  # noqa: F401
 from tests.messaging.test_waitlist_by_sms import GEEZ, cancel, one_place_activity, sign_up, token
@@ -100,6 +101,11 @@ def test_a_place_from_the_waitlist_reaches_the_browser_in_tigrinya(
     assert record.status == "sent" and record.text == "" and record.subscription is None
     assert svc.sms_outbox.day()["sent"] == 0  # not counted against the SMS cap
     print(f"promotion push delivered {took:.2f} s after the cancellation")
+    svc.accounts.create("anna", PASSWORD, "admin", "Anna Admin")
+    staff = push_app.test_client()
+    login(staff, "anna")
+    page = staff.get("/admin/sms?lang=sv").get_data(as_text=True)
+    assert "1 skickade idag, 0 misslyckade försök, 0 inte skickade" in page
     # Turned off on the private page: the subscription is forgotten.
     answer = client.post(selam + "/push-stop", data={"csrf_token": token(client, selam)})
     assert answer.status_code == 303

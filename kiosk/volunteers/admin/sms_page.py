@@ -1,5 +1,5 @@
 """The staff's SMS page `/admin/sms`: the modem's (or provider's) state, today's count
-against the cap, and the outbox — what waits, why, and "try now". Never a message's text
+against the cap, the day's Web Push figures, and the outbox — what waits, why, and "try now". Never a message's text
 or number beyond the waiting ones' kind and occurrence."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ def sms():  # type: ignore[no-untyped-def]
         "volunteers/admin/sms.html",
         transport=current_app.config["SMS_TRANSPORT"],
         state=svc.sms.state() if svc.sms.transport is not None else None,
+        push_on=svc.sms.push is not None,
         today=svc.sms_outbox.day(),
         cap=current_app.config["SMS_DAILY_CAP"],
         quiet=current_app.config["SMS_QUIET_HOURS"],
