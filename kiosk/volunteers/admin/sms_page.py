@@ -1,6 +1,6 @@
 """The staff's SMS page `/admin/sms`: the modem's (or provider's) state, today's count
-against the cap, the day's Web Push figures, and the outbox — what waits, why, and "try now". Never a message's text
-or number beyond the waiting ones' kind and occurrence."""
+against the cap, the day's Web Push figures, and the outbox — what waits, why, and "try
+now". Never a message's text or number beyond the waiting ones' kind and occurrence."""
 
 from __future__ import annotations
 
