@@ -2,8 +2,12 @@
 // choice only where the browser can take notifications (a secure page with a service worker
 // and PushManager), asks for permission when the person taps it, subscribes with the
 // server's VAPID key and sends the subscription to the server with the page's CSRF token.
+// A browser that cannot reach its push service may never answer the subscribe: after
+// SLOW_MS the person is told it did not work (the subscribe still goes on, and if it does
+// finish the page is updated).
 (function () {
   "use strict";
+  var SLOW_MS = 20000;
   var section = document.querySelector(".push-choice");
   if (!section) return;
   var button = section.querySelector(".push-on");
@@ -29,6 +33,7 @@
 
   button.addEventListener("click", function () {
     button.disabled = true;
+    var slow = window.setTimeout(function () { problem(section.dataset.failed); }, SLOW_MS);
     Notification.requestPermission().then(function (answer) {
       if (answer !== "granted") throw new Error("denied");
       return navigator.serviceWorker.register("/sw.js").then(function () {
@@ -45,10 +50,19 @@
       form.append("subscription", JSON.stringify(subscription));
       return fetch(section.dataset.url, { method: "POST", body: form, credentials: "same-origin" });
     }).then(function (response) {
-      if (!response.ok) return response.json().then(function (answer) { throw new Error(answer.error); });
+      if (!response.ok) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          throw new Error(answer.error || "failed"); // the server's words, in the page's language
+        });
+      }
+      window.clearTimeout(slow);
       window.location.reload();
     }).catch(function (error) {
-      problem(error && error.message === "denied" ? section.dataset.denied : section.dataset.failed);
+      window.clearTimeout(slow);
+      var said = error && error.message;
+      if (said === "denied") problem(section.dataset.denied);
+      else if (said && said !== "failed" && error.name === "Error") problem(said);
+      else problem(section.dataset.failed);
     });
   });
 })();

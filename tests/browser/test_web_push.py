@@ -39,6 +39,7 @@ from tests.messaging.test_waitlist_by_sms import cancel, sign_up
 pytestmark = [pytest.mark.browser, pytest.mark.today]
 PHONE = {"width": 390, "height": 844}
 ARABIC = range(0x0600, 0x0700)
+DENIED = "Webbläsaren säger nej till besked. Du kan tillåta dem i webbläsarens inställningar."
 FAILED = "Det gick inte att slå på besked just nu. Försök igen senare."
 # Stands in for Google's push service only: subscribe() answers with the local service's
 # subscription, and notes what push.js asked for (kept over the reload that follows).
@@ -186,6 +187,26 @@ def test_the_real_subscribe_fails_here_and_the_page_says_so_in_arabic(browser, l
     context.close()
 
 
+def test_a_refused_permission_says_where_to_allow_it(browser, live: Live) -> None:  # type: ignore[no-untyped-def]
+    form = full_activity(live.app, "swim-refused@test")
+    client = live.app.test_client()
+    sign_up(client, form, "sv", "Amina", "")
+    mine = sign_up(client, form, "ar", "Amal", "")
+    context = browser.new_context(viewport=PHONE)  # nothing granted: headless says no
+    page = context.new_page()
+    page.goto(f"{live.url}{mine}?lang=ar")
+    section = page.locator(".push-choice")
+    section.wait_for(state="visible")
+    section.locator(".push-on").click()
+    problem = section.locator(".push-problem")
+    problem.wait_for(state="visible")
+    assert problem.inner_text() == arabic(DENIED) != ""
+    page.reload()  # once refused, the choice is not offered again
+    assert page.evaluate("Notification.permission") == "denied"
+    assert section.is_hidden()
+    context.close()
+
+
 def test_a_place_from_the_waitlist_shows_as_one_arabic_notification(browser, live: Live) -> None:  # type: ignore[no-untyped-def]
     svc = services.get_for(live.app)
     form = full_activity(live.app, "swim-push@test")
@@ -205,6 +226,7 @@ def test_a_place_from_the_waitlist_shows_as_one_arabic_notification(browser, liv
         button.click()
     page.locator(".push-choice .stop-push").wait_for(state="visible")
     assert is_arabic(page.locator(".push-choice [role=status]").inner_text())
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     asked = json.loads(page.evaluate("sessionStorage.getItem('asked')"))
     key = base64.urlsafe_b64decode(svc.push_key + "=" * (-len(svc.push_key) % 4))
     assert asked == {"userVisibleOnly": True, "key": list(key)}
@@ -243,8 +265,8 @@ def test_a_place_from_the_waitlist_shows_as_one_arabic_notification(browser, liv
     # The same message again (a push service may deliver twice): shown anew, still once.
     before = notification["timestamp"]
     cdp.send("ServiceWorker.deliverPushMessage", deliver)
-    assert wait_until(lambda: page.evaluate(NOTIFICATIONS)[-1]["timestamp"] != before)
-    assert notifications(1), shown
+    assert wait_until(lambda: notifications(1) and shown[0]["timestamp"] != before), shown
+    assert notifications(1) and shown[0]["body"] == payload["body"], shown
     assert len(live.push.deliveries) == 1  # the server sent it once
     page.goto(f"{live.url}{mine}?lang=ar")
     assert is_arabic(page.locator(".banner-ok").inner_text())  # she has the place now
