@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from kiosk import services
-from kiosk.activities.model import Activity
+from kiosk.activities.model import Activity, parse_recurrence_id
 from kiosk.activities.recurrence import Occurrence
 from kiosk.board import agenda
 from kiosk.board.sharing import detail_url, next_open
@@ -54,7 +54,7 @@ WEEKDAY_CODES = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 PLAIN_WEEKLY_PARTS = {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT", "WKST"}
 A_MONDAY = date(2024, 1, 1)
 POSTER_DAYS = 366  # how far ahead the poster looks for dates
-CANCELLED_AHEAD = timedelta(weeks=4)  # cancelled dates this soon are named on the poster
+MOST_NAMED = 6  # cancelled (and moved) dates named on the poster; more: "see the board"
 
 
 @contextmanager
@@ -139,11 +139,52 @@ def last_date(activity: Activity, until: datetime) -> date | None:
     return last.date() if isinstance(last, datetime) else None
 
 
-def when_lines(activity: Activity, occurrences: list[Occurrence], now: datetime) -> list[Markup]:
-    """The poster's "when", in the current locale.
+def planned_day(occ: Occurrence) -> date:
+    """The day a date of a series was planned on, before it was moved."""
+    return parse_recurrence_id(occ.recurrence_id).astimezone(occ.activity.zone).date()
 
-    A weekly or every-other-week series is said in words, then its next date, its cancelled
-    dates of the coming weeks and its last date; anything else lists its next three dates.
+
+def exception_lines(occurrences: list[Occurrence], series_hours: str) -> list[Markup]:
+    """The series' exceptions until the poster's horizon, as the board shows them: cancelled
+    dates, dates moved to another day ("söndag 10 januari → lördag 9 januari 17:00–19:00"),
+    dates at other hours and dates with a note of their own; at most MOST_NAMED of each, then "more on the board"."""
+    locale = current_language().code
+    cancelled = [o for o in occurrences if o.status == "cancelled"]
+    moved = [o for o in occurrences if o.status != "cancelled" and o.moved]
+    lines = []
+    if cancelled:
+        days = [long_date(o.start.date()) for o in cancelled[:MOST_NAMED]]
+        if len(cancelled) > MOST_NAMED:
+            days.append(_("fler på tavlan"))
+        lines.append(fill(_("Inställt: %(dates)s"), dates=format_list(days, locale=locale)))
+    for occ in moved[:MOST_NAMED]:
+        planned = planned_day(occ)
+        if planned != occ.start.date():
+            lines.append(
+                fill(
+                    _("Flyttat: %(planned)s → %(date)s"),
+                    planned=long_date(planned),
+                    date=dated(occ),
+                )
+            )
+        elif hours(occ) != series_hours:
+            lines.append(fill(_("Annan tid: %(date)s"), date=dated(occ)))
+    code = current_language().code
+    noted = [o for o in occurrences if o.status == "changed" and not o.moved and o.note]
+    for occ in noted[:MOST_NAMED]:  # changed that day only by its note ("in the library")
+        note = pick_text(occ.note, code)[0]
+        lines.append(Markup("{}: {}").format(long_date(occ.start.date()), note))
+    if len(moved) > MOST_NAMED or len(noted) > MOST_NAMED:
+        lines.append(escape(_("Fler ändrade dagar står på tavlan.")))
+    return lines
+
+
+def when_lines(activity: Activity, occurrences: list[Occurrence], now: datetime) -> list[Markup]:
+    """The poster's "when", in the current locale, from the same expansion as the board.
+
+    A weekly or every-other-week series is said in words, then its next date, its cancelled,
+    moved and re-timed dates (until the poster's horizon) and its last date; anything else
+    lists its next three dates.
     """
     upcoming = [o for o in occurrences if o.status != "cancelled"]
     if not upcoming:
@@ -157,12 +198,7 @@ def when_lines(activity: Activity, occurrences: list[Occurrence], now: datetime)
     # The next time's hours only when they differ from the series' (moved this once).
     next_time = dated(first) if hours(first) != series_hours else long_date(first.start.date())
     lines = [phrase, fill(_("Nästa gång: %(date)s"), date=next_time)]
-    soon = [o for o in occurrences if o.status == "cancelled" and o.start < now + CANCELLED_AHEAD]
-    if soon:
-        days = [long_date(o.start.date()) for o in soon]
-        lines.append(
-            fill(_("Inställt: %(dates)s"), dates=format_list(days, locale=current_language().code))
-        )
+    lines += exception_lines(occurrences, series_hours)
     last = last_date(activity, now + timedelta(days=POSTER_DAYS))
     if last is not None and last > first.start.date():
         lines.append(fill(_("Sista gången: %(date)s"), date=long_date(last)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kiosk import create_app, services
-from kiosk.activities.model import Activity, SignupSettings
+from kiosk.activities.model import Activity, Override, SignupSettings, recurrence_id
 from kiosk.web import qr
 from tests.conftest import FIXED_NOW, REPO
 
@@ -343,3 +343,68 @@ def test_signups_without_upcoming_dates_point_to_the_detail_page(
     )
     poster = sheet(web.get("/a/test-poster@motesplats/poster").get_data(as_text=True))
     assert qr_body(f"{BASE}/a/test-poster@motesplats?lang=sv") in poster
+
+
+def a_language_cafe_with_each_kind_of_change(app: Flask) -> Activity:
+    """The issue's café: Sundays 17–19 until 27 June, Swedish and Arabic; 6 December
+    cancelled, 10 January moved to Saturday 9 January, 17 January an hour later, and 24
+    January with a note of its own."""
+    zone = FIXED_NOW.tzinfo
+    first = datetime(2026, 11, 29, 17, 0, tzinfo=zone)
+
+    def sunday(day: date) -> str:
+        return recurrence_id(datetime.combine(day, first.timetz()))
+
+    def at(day: date, hour: int) -> datetime:
+        return datetime.combine(day, first.timetz()).replace(hour=hour)
+
+    overrides = {
+        sunday(date(2026, 12, 6)): Override(status="cancelled"),
+        sunday(date(2027, 1, 10)): Override(at(date(2027, 1, 9), 17), at(date(2027, 1, 9), 19)),
+        sunday(date(2027, 1, 17)): Override(at(date(2027, 1, 17), 18), at(date(2027, 1, 17), 20)),
+        sunday(date(2027, 1, 24)): Override(
+            note={"sv": "Vi ses i biblioteket", "ar": "نلتقي في المكتبة"}
+        ),
+    }
+    return put_activity(
+        app,
+        id="test-cafe@motesplats",
+        title={"sv": "Söndagscafé", "ar": "مقهى الأحد"},
+        start=first,
+        end=first + timedelta(hours=2),
+        rrule="FREQ=WEEKLY;BYDAY=SU;UNTIL=20270627T235959Z",
+        overrides=overrides,
+    )
+
+
+def test_a_printed_series_shows_every_kind_of_change_in_both_languages(
+    public_app: Flask, web: FlaskClient
+) -> None:
+    a_language_cafe_with_each_kind_of_change(public_app)
+    poster = sheet(web.get("/a/test-cafe@motesplats/poster?also=ar").get_data(as_text=True))
+    swedish, other = poster.split('<section class="column" lang="ar"', 1)
+    swedish = swedish.split('<section class="column" lang="sv"', 1)[1]
+    assert "Varje söndag" in swedish and "17:00–19:00" in swedish
+    assert "Inställt: söndag 6 december" in swedish
+    assert re.search(
+        r"Flyttat: söndag 10 januari → lördag 9 januari <bdi dir=\"ltr\">17:00–19:00</bdi>", swedish
+    )
+    assert re.search(r"Annan tid: söndag 17 januari <bdi dir=\"ltr\">18:00–20:00</bdi>", swedish)
+    assert "söndag 24 januari: Vi ses i biblioteket" in swedish
+    assert "Sista gången: söndag 27 juni" in swedish
+    # The Arabic column says the same, in Arabic, with the Arabic note.
+    for msgid in ("Inställt: %(dates)s", "Flyttat: %(planned)s → %(date)s", "Annan tid: %(date)s"):
+        assert arabic(msgid).split("%(")[0].strip() in other
+    assert "نلتقي في المكتبة" in other and "Vi ses" not in other
+    # The week's digest of that week: the Saturday says it was moved from Sunday, in both.
+    digest = web.get("/digest?also=ar&from=2027-01-04").get_data(as_text=True)
+    assert "4 januari – söndag 10 januari" in digest
+    saturday = digest.split("lördag 9 januari", 1)[1].split('class="day"', 1)[0]
+    assert "Söndagscafé" in saturday and "Flyttat hit från söndag 10 januari" in saturday
+    assert arabic("Flyttat hit från %(date)s").split("%(")[0].strip() in saturday
+    assert "Söndagscafé" not in digest.split("söndag 10 januari", 2)[2]  # not on the Sunday too
+    week = web.get("/digest?from=2026-11-30").get_data(as_text=True)
+    assert "Inställt" in week.split("söndag 6 december", 2)[2]
+    assert "Vi ses i biblioteket" in web.get("/digest?from=2027-01-20").get_data(as_text=True)
+    # A day outside the coming year prints this week instead.
+    assert "tisdag 24 november" in web.get("/digest?from=2031-01-01").get_data(as_text=True)
