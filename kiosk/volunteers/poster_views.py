@@ -147,7 +147,8 @@ def planned_day(occ: Occurrence) -> date:
 def exception_lines(occurrences: list[Occurrence], series_hours: str) -> list[Markup]:
     """The series' exceptions until the poster's horizon, as the board shows them: cancelled
     dates, dates moved to another day ("söndag 10 januari → lördag 9 januari 17:00–19:00"),
-    dates at other hours and dates with a note of their own; at most MOST_NAMED of each, then "more on the board"."""
+    dates at other hours and dates with a note of their own; at most MOST_NAMED of each,
+    then "more on the board"."""
     locale = current_language().code
     cancelled = [o for o in occurrences if o.status == "cancelled"]
     moved = [o for o in occurrences if o.status != "cancelled" and o.moved]
@@ -169,10 +170,9 @@ def exception_lines(occurrences: list[Occurrence], series_hours: str) -> list[Ma
             )
         elif hours(occ) != series_hours:
             lines.append(fill(_("Annan tid: %(date)s"), date=dated(occ)))
-    code = current_language().code
     noted = [o for o in occurrences if o.status == "changed" and not o.moved and o.note]
     for occ in noted[:MOST_NAMED]:  # changed that day only by its note ("in the library")
-        note = pick_text(occ.note, code)[0]
+        note = pick_text(occ.note, locale)[0]
         lines.append(Markup("{}: {}").format(long_date(occ.start.date()), note))
     if len(moved) > MOST_NAMED or len(noted) > MOST_NAMED:
         lines.append(escape(_("Fler ändrade dagar står på tavlan.")))
