@@ -437,3 +437,50 @@ def test_a_cancellation_note_can_be_written_in_every_language(
     assert "المدربة مريضة" in client.get("/?lang=ar").get_data(as_text=True)
     somali = client.get("/?lang=so").get_data(as_text=True)
     assert "Ledaren är sjuk" in somali  # no Somali note: the Swedish one, marked as such
+
+
+def test_every_date_of_a_long_series_is_reachable_to_its_end(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The issue's language café runs Sundays to 27 June: June's dates open from the admin
+    page by month and by picking a day, and the week view's items open their date."""
+    login(client, "anna")
+    create(
+        client,
+        confirm_clash="yes",
+        title_sv="Söndagscafé",
+        date="2026-11-29",
+        start_time="17:00",
+        end_time="19:00",
+        until="2027-06-27",
+    )
+    activity = find(app, "Söndagscafé")
+    page = client.get(f"/admin/edit/{activity.id}?lang=sv").get_data(as_text=True)
+    months = page.split('name="month"', 1)[1].split("</select>", 1)[0]
+    assert months.count("<option") == 8 and "juni 2027" in months  # November … June
+    assert "söndag 29 november" in page and "söndag 6 december" not in page  # one month shown
+    june = client.get(f"/admin/edit/{activity.id}?lang=sv&month=2027-06").get_data(as_text=True)
+    listed = june.split('class="occurrence-links"', 1)[1].split("</ul>", 1)[0]
+    assert [d for d in ("6", "13", "20", "27") if f"söndag {d} juni" in listed] == [
+        "6",
+        "13",
+        "20",
+        "27",
+    ]
+    assert f"/admin/edit/{activity.id}/o/20270627T150000Z" in listed  # 17:00 summer time
+    assert "← maj 2027" in june and "juli 2027" not in june
+    # Picking a day opens that date; a day without one says so and shows its month.
+    picked = client.get(f"/admin/edit/{activity.id}/day?day=2027-06-20")
+    assert picked.headers["Location"].endswith(f"/admin/edit/{activity.id}/o/20270620T150000Z")
+    assert client.get(picked.headers["Location"]).status_code == 200
+    none = client.get(f"/admin/edit/{activity.id}/day?day=2027-06-21&lang=sv")
+    assert "month=2027-06" in none.headers["Location"]
+    assert "Det finns inget tillfälle måndag 21 juni." in client.get(
+        none.headers["Location"]
+    ).get_data(as_text=True)
+    # In Arabic the months are Arabic.
+    arabic = client.get(f"/admin/edit/{activity.id}?lang=ar&month=2027-06").get_data(as_text=True)
+    assert "يونيو" in arabic
+    # The week view: each item is a link to its date.
+    week = client.get("/admin/week?start=2027-06-21&lang=sv").get_data(as_text=True)
+    assert f'href="/admin/edit/{activity.id}/o/20270627T150000Z"' in week

@@ -1,5 +1,6 @@
 """Editing activities: the list, the form with clash warnings and conflicts, single
-occurrences of a series, deleting, and the week by place."""
+occurrences of a series (every date to the series' end, month by month or by picking a
+day), deleting, and the week by place (each item opens its date)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from kiosk.translating import queue as translation_queue
 from kiosk.volunteers import activity_form, auth
 from kiosk.volunteers.accounts import Account
 from kiosk.volunteers.admin.blueprint import bp
+from kiosk.volunteers.admin.series_dates import on_day, series_months
 from kiosk.volunteers.audit import changed_fields
 from kiosk.volunteers.editing import Conflict, Gone, NotAllowed
+from kiosk.web.formatting import long_date
 
 
 def _editable(account: Account) -> list[Activity]:
@@ -90,11 +93,15 @@ def _form_page(
     status: int = 200,
     **extra: Any,
 ):  # type: ignore[no-untyped-def]
+    series = None
+    if existing is not None:
+        series = series_months(existing, services.get().now(), request.args.get("month"))
     return (
         render_template(
             "volunteers/admin/activity_form.html",
             values=values,
             existing=existing,
+            series=series,
             problems=extra.pop("problems", {}),
             **_choices(account),
             **extra,
@@ -266,6 +273,31 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
     ), status
 
 
+@bp.get("/edit/<activity_id>/day")
+@auth.login_required
+def occurrence_on_day(activity_id: str):  # type: ignore[no-untyped-def]
+    """The date picker of the admin page: the series' date on the chosen day, or back to
+    that day's month with a word that there is none."""
+    account = auth.current_account()
+    assert account is not None
+    activity = _activity_or_404(activity_id, account)
+    try:
+        day = date.fromisoformat(request.args.get("day", "")[:10])
+    except ValueError:
+        flash(_("Välj ett datum i kalendern."))
+        return redirect(url_for("admin.edit", activity_id=activity_id, _anchor="dates"), code=303)
+    occ = on_day(activity, day, services.get().now())
+    if occ is None:
+        flash(_("Det finns inget tillfälle %(day)s.", day=long_date(day)))
+        month = day.isoformat()[:7]
+        return redirect(
+            url_for("admin.edit", activity_id=activity_id, month=month, _anchor="dates"), code=303
+        )
+    return redirect(
+        url_for("admin.occurrence", activity_id=activity_id, rid=occ.recurrence_id), code=303
+    )
+
+
 @bp.route("/edit/<activity_id>/delete", methods=["GET", "POST"])
 @auth.login_required
 def delete(activity_id: str):  # type: ignore[no-untyped-def]
@@ -314,8 +346,11 @@ def week():  # type: ignore[no-untyped-def]
     rows = sorted(
         grid.items(), key=lambda item: snap.places[item[0]].name if item[0] in snap.places else "~"
     )
+    account = auth.current_account()
+    assert account is not None
     return render_template(
         "volunteers/admin/week.html",
+        editable={a.id for a in _editable(account)},
         days=days,
         rows=rows,
         places=snap.places,

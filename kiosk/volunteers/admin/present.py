@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from babel.dates import get_day_names
+from babel.dates import format_date, get_day_names
 from flask_babel import get_locale
 
 from kiosk import services
-from kiosk.activities.model import Activity, parse_utc
-from kiosk.activities.recurrence import Occurrence
-from kiosk.board import agenda
+from kiosk.activities.model import parse_utc
 from kiosk.volunteers.admin.blueprint import bp
 from kiosk.volunteers.audit import changed_fields
 from kiosk.web.formatting import hhmm, long_date
@@ -23,6 +21,12 @@ from kiosk.web.labels import AUDIENCE_LABELS
 def long_date_time(moment: datetime) -> str:
     local = moment.astimezone(services.get().zone)
     return f"{long_date(local.date())} {hhmm(local)}"
+
+
+@bp.app_template_filter("month_name")
+def month_name(day: date) -> str:
+    """ "april 2027", in the viewer's language (its own numerals and month names)."""
+    return format_date(day, "LLLL y", locale=get_locale())
 
 
 @bp.app_template_filter("iso_long_date_time")
@@ -51,11 +55,6 @@ def show_value(value: Any) -> str:
 @bp.app_template_global()
 def audience_label(code: str) -> str:
     return str(AUDIENCE_LABELS.get(code, code))
-
-
-@bp.app_template_global()
-def upcoming_occurrences(activity: Activity, days: int = 120) -> list[Occurrence]:
-    return agenda.upcoming_of(activity, services.get().now(), days=days)[:30]
 
 
 @bp.app_template_global()
