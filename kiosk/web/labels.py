@@ -36,3 +36,40 @@ PLACE_KIND_LABELS = {
     "outdoors": _l("Utomhus"),
     "other": _l("Annan plats"),
 }
+
+# What the audit log says was done (kiosk.volunteers.audit), in the viewer's language.
+AUDIT_ACTIONS = {
+    "created": _l("skapade"),
+    "changed": _l("ändrade"),
+    "deleted": _l("tog bort"),
+    "settled": _l("löste en krock med kalendern"),
+    "loaded": _l("läste in"),
+    "restored": _l("återställde från en säkerhetskopia"),
+    "reviewed": _l("granskade"),
+    "sent": _l("skickade"),
+    "invited": _l("bjöd in"),
+}
+
+AUDIT_KINDS = {
+    "activities": _l("aktivitet"),
+    "accounts": _l("konto"),
+    "places": _l("plats"),
+    "organisers": _l("förening"),
+    "settings": _l("inställningar"),
+    "sync_sources": _l("kalender"),
+    "sync_conflicts": _l("krock med kalendern"),
+    "invitations": _l("inbjudan"),
+    "ui_strings": _l("text i programmet"),
+    "sms": _l("sms"),
+    "store": _l("hela tavlan"),
+    "door_counts": _l("antal vid dörren"),
+}
+
+
+def audit_action(action: str) -> str:
+    """ "settled (remote)" → the words for "settled"; an unknown code as it is."""
+    return str(AUDIT_ACTIONS.get(action.split(" ", 1)[0], action))
+
+
+def audit_kind(kind: str) -> str:
+    return str(AUDIT_KINDS.get(kind, kind))

@@ -14,7 +14,7 @@ from kiosk.activities.model import parse_utc
 from kiosk.volunteers.admin.blueprint import bp
 from kiosk.volunteers.audit import changed_fields
 from kiosk.web.formatting import hhmm, long_date
-from kiosk.web.labels import AUDIENCE_LABELS
+from kiosk.web.labels import AUDIENCE_LABELS, audit_action, audit_kind
 
 
 @bp.app_template_filter("long_date_time")
@@ -64,3 +64,5 @@ def weekday_name(weekday: int) -> str:
 
 
 bp.app_template_global("changed_fields")(changed_fields)
+bp.app_template_filter("audit_action")(audit_action)
+bp.app_template_filter("audit_kind")(audit_kind)
