@@ -29,7 +29,7 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests import clock
@@ -76,8 +76,11 @@ def distinct(entries: list[str]) -> list[str]:
     kept = []
     for entry in entries:
         instant = clock.parse(entry)
-        if instant not in seen:
-            seen.add(instant)
+        # compared in UTC: local times that differ only by `fold` (October's two 02:30s)
+        # are equal as Python compares them, yet an hour apart
+        moment = instant.astimezone(UTC) if instant else None
+        if moment not in seen:
+            seen.add(moment)
             kept.append(entry)
     return kept
 
