@@ -37,6 +37,7 @@ from kiosk.messaging.sender import INTERVAL as SMS_INTERVAL
 from kiosk.messaging.sender import Sender
 from kiosk.messaging.web_push import from_settings as web_push_from_settings
 from kiosk.messaging.web_push import public_key, services_from_setting
+from kiosk.municipality.demo_counts import demo_door_counts
 from kiosk.municipality.door_counts import DoorCounts
 from kiosk.signups.book import Signup, SignupBook
 from kiosk.store import Store, migrations
@@ -284,6 +285,9 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = services
     if cfg["DEMO_ON_EMPTY"] and migrations.holds_no_data(store):
         count = demo.load(services.activities, services.now())
+        snap = services.catalogue.snapshot()
+        for activity_id, rid, door in demo_door_counts(snap.activities.values(), services.now()):
+            services.door_counts.set(activity_id, rid, door)
         log.info("the store was empty: loaded the demo week (%d activities)", count)
     if "STORE" not in cfg:
         atexit.register(store.close)

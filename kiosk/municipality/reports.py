@@ -1,39 +1,72 @@
-"""Participation for the municipality's reports: who signed up and who came, per activity,
-organiser, audience and month. Pure computation, no HTTP.
+"""Participation for the municipality's reports: what was held, who signed up and who came,
+per activity, organiser, audience and month. Pure computation, no HTTP.
 
-Owns the rules: an occurrence belongs to the month of its start in the municipality's time
-zone; *signed up* counts the people of confirmed signups (not waitlisted, not cancelled);
-*attended* counts the people of signups marked as present plus those counted at the door
-without signing up, split into adults and children; women / men / other are the door's
-self-reported counts, only where the organiser recorded them. An activity for several
-audiences counts in each. Everything here survives the purge of names and phones, which
-keeps adults, children, status and attendance.
+Owns the rules, each figure saying exactly what it counts:
+
+* an occurrence belongs to the month of its start in the municipality's time zone;
+* *held*: occurrences of the board's expansion that started before now and were not
+  cancelled — whether or not anyone recorded attendance;
+* *recorded*: occurrences with attendance recorded (a signup marked present, or a count at
+  the door);
+* *signed up*: the people of signups with a place (confirmed: not waitlisted, not cancelled);
+* *visits*: the people of signups marked present plus those counted at the door without
+  signing up, split into adults and children — visits, not people: someone who came four
+  times is four visits;
+* *walk-ins*: the people counted at the door without signing up;
+* women / men / other: the door's self-reported counts, only where the organiser recorded
+  them.
+
+An activity for several audiences counts in each. The month of "now" is partial (the
+report says so). Everything here survives the purge of names and phones, which keeps
+adults, children, status and attendance. `suppressed` writes numbers under 5 as "<5" for
+exports that leave the municipality (small-number suppression).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk.activities.model import parse_recurrence_id
+from kiosk.activities.recurrence import expand
 from kiosk.board.agenda import Snapshot
 from kiosk.municipality.door_counts import DoorCount
 
-METRICS = ("occurrences", "signed_up", "attended", "adults", "children", "women", "men", "other")
+METRICS = (
+    "held",
+    "recorded",
+    "signed_up",
+    "visits",
+    "adults",
+    "children",
+    "walk_ins",
+    "women",
+    "men",
+    "other",
+)
+GENDER = ("women", "men", "other")
+SMALL = 5  # numbers from 1 to SMALL - 1 are written "<5" in exports
+
+
+def suppressed(value: int) -> int | str:
+    """A count as a funder's export shows it: 0 and 5 or more as they are, 1–4 as "<5"."""
+    return f"<{SMALL}" if 0 < value < SMALL else value
 
 
 @dataclass
 class Row:
     key: str
     label: str
-    occurrences: int = 0
+    held: int = 0
+    recorded: int = 0
     signed_up: int = 0
-    attended: int = 0
+    visits: int = 0
     adults: int = 0
     children: int = 0
+    walk_ins: int = 0
     women: int = 0
     men: int = 0
     other: int = 0
@@ -52,6 +85,8 @@ class Report:
     organisers: list[Row] = field(default_factory=list)
     audiences: list[Row] = field(default_factory=list)
     total: Row = field(default_factory=lambda: Row("total", ""))
+    partial: date | None = None  # the first day of the month still going on, if in the period
+    through: date | None = None  # the last day counted (today), when a month is partial
 
 
 def month_starts(first: date, last: date) -> list[date]:
@@ -62,8 +97,11 @@ def month_starts(first: date, last: date) -> list[date]:
     return months
 
 
-def _occurrence_figures(signups: Iterable[dict[str, Any]], door: DoorCount) -> Row:
-    row = Row("", "", occurrences=1)
+def _occurrence_figures(signups: Iterable[dict[str, Any]], door: DoorCount | None) -> Row:
+    """One occurrence's figures; `door` None when nobody recorded a count at the door."""
+    recorded = door is not None
+    door = door or DoorCount()
+    row = Row("", "")
     for s in signups:
         if s["status"] == "confirmed":
             row.signed_up += s["adults"] + s["children"]
@@ -72,8 +110,10 @@ def _occurrence_figures(signups: Iterable[dict[str, Any]], door: DoorCount) -> R
             row.children += s["children"]
     row.adults += door.walk_in_adults
     row.children += door.walk_in_children
-    row.attended = row.adults + row.children
+    row.walk_ins = door.walk_in_adults + door.walk_in_children
+    row.visits = row.adults + row.children
     row.women, row.men, row.other = door.women or 0, door.men or 0, door.other or 0
+    row.recorded = int(recorded or row.visits > 0)
     return row
 
 
@@ -85,18 +125,31 @@ def participation(
     last: date,
     zone: ZoneInfo,
     audience_labels: dict[str, str],
+    now: datetime,
 ) -> Report:
-    """The report for the months from `first` to `last` (both included)."""
+    """The report for the months from `first` to `last` (both included), as of `now`."""
     by_occurrence: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for s in signups:
         by_occurrence.setdefault((s["activity_id"], s["recurrence_id"]), []).append(s)
     doors = {(d["activity_id"], d["rid"]): DoorCount.from_doc(d) for d in door_counts}
     report = Report(first.replace(day=1), last.replace(day=1))
     months = {m: Row(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in month_starts(first, last)}
+    today = now.astimezone(zone).date()
+    if today.replace(day=1) in months:
+        report.partial, report.through = today.replace(day=1), today
     activities: dict[str, Row] = {}
     organisers: dict[str, Row] = {}
     audiences: dict[str, Row] = {}
-    for key in sorted(set(by_occurrence) | set(doors)):
+    figures_of: dict[tuple[str, str], Row] = {}
+    for key in set(by_occurrence) | set(doors):
+        figures_of[key] = _occurrence_figures(by_occurrence.get(key, []), doors.get(key))
+    begin = datetime.combine(report.first, time(0), zone)
+    end = min(now, datetime.combine(next_month_start(report.last), time(0), zone))
+    for activity in snap.activities.values():  # what was held: the board's own expansion
+        for occ in expand(activity, begin, end) if begin < end else []:
+            if occ.status != "cancelled" and occ.start < now:
+                figures_of.setdefault((activity.id, occ.recurrence_id), Row("", "")).held = 1
+    for key in sorted(figures_of):
         activity_id, rid = key
         try:
             start = parse_recurrence_id(rid).astimezone(zone)
@@ -105,7 +158,7 @@ def participation(
         month = months.get(start.date().replace(day=1))
         if month is None:
             continue
-        figures = _occurrence_figures(by_occurrence.get(key, []), doors.get(key, DoorCount()))
+        figures = figures_of[key]
         activity = snap.activities.get(activity_id)
         title = (activity.title.get("sv") or activity_id) if activity else activity_id
         month.add(figures)
@@ -121,11 +174,15 @@ def participation(
                 audience, Row(audience, audience_labels.get(audience, audience))
             ).add(figures)
     report.months = list(months.values())
-    by_attended = lambda row: (-row.attended, row.label)  # noqa: E731
+    by_attended = lambda row: (-row.visits, -row.held, row.label)  # noqa: E731
     report.activities = sorted(activities.values(), key=by_attended)
     report.organisers = sorted(organisers.values(), key=by_attended)
     report.audiences = sorted(audiences.values(), key=by_attended)
     return report
+
+
+def next_month_start(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def months_before(month: date, count: int) -> date:

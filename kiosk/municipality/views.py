@@ -43,6 +43,7 @@ def _report(first: date, last: date) -> reports.Report:
         last,
         svc.zone,
         {code: str(label) for code, label in AUDIENCE_LABELS.items()},
+        svc.now(),
     )
 
 
@@ -50,58 +51,93 @@ def month_label(month: date) -> str:
     return format_date(month, "LLL yy", locale=str(get_locale()))
 
 
+def month_labels(report: reports.Report) -> dict[str, str]:
+    """Each month's name; the one still going on says so ("dec 26 (t.o.m. 2 dec)")."""
+    labels = {}
+    for m in report.months:
+        month = date.fromisoformat(m.key + "-01")
+        labels[m.key] = month_label(month)
+        if month == report.partial and report.through is not None:
+            through = format_date(report.through, "d MMM", locale=str(get_locale()))
+            labels[m.key] += " " + _("(pågår, t.o.m. %(day)s)", day=through)
+    return labels
+
+
+def columns() -> list[tuple[str, str]]:
+    """(metric, heading) in the order of the tables and the CSV: each says what it counts."""
+    return [
+        ("held", _("Tillfällen som hölls")),
+        ("recorded", _("Tillfällen med närvaro förd")),
+        ("signed_up", _("Anmälda med plats (personer)")),
+        ("visits", _("Besök (inte personer)")),
+        ("adults", _("Vuxna")),
+        ("children", _("Barn")),
+        ("walk_ins", _("Räknade vid dörren utan anmälan")),
+        ("women", _("Kvinnor")),
+        ("men", _("Män")),
+        ("other", _("Annat eller vill inte säga")),
+    ]
+
+
 @bp.get("/reports")
 @admin_required
 def report():  # type: ignore[no-untyped-def]
     first, last = _period()
     report = _report(first, last)
+    labels = month_labels(report)
     chart = charts.bar_chart(
         [
-            charts.Bar(month_label(date.fromisoformat(m.key + "-01")), (m.adults, m.children))
+            charts.Bar(
+                month_label(date.fromisoformat(m.key + "-01"))
+                + ("*" if date.fromisoformat(m.key + "-01") == report.partial else ""),
+                (m.adults, m.children),
+            )
             for m in report.months
         ],
-        _("Deltagare per månad"),
+        _("Besök per månad"),
         (_("Vuxna"), _("Barn")),
     )
-    months = {m.key: month_label(date.fromisoformat(m.key + "-01")) for m in report.months}
     return render_template(
         "municipality/reports.html",
         report=report,
         chart=chart,
         first=first,
         last=last,
-        months=months,
+        months=labels,
+        columns=columns(),
     )
 
 
 @bp.get("/reports.csv")
 @admin_required
 def reports_csv() -> Response:
+    """The tables for a funder: numbers under 5 in any audience row or gender column are
+    written "<5" (small-number suppression), so nobody can be picked out."""
     first, last = _period()
     report = _report(first, last)
-    header = [
-        _("Del"),
-        _("Namn"),
-        _("Tillfällen"),
-        _("Anmälda"),
-        _("Deltog"),
-        _("Vuxna"),
-        _("Barn"),
-        _("Kvinnor"),
-        _("Män"),
-        _("Annat eller vill inte säga"),
-    ]
+    metrics = columns()
+    header = [_("Del"), _("Namn"), *(heading for _metric, heading in metrics)]
+    labels = month_labels(report)
     sections = (
-        (_("Månad"), report.months),
-        (_("Aktivitet"), report.activities),
-        (_("Arrangör"), report.organisers),
-        (_("Målgrupp"), report.audiences),
-        (_("Totalt"), [report.total]),
+        (_("Månad"), report.months, False),
+        (_("Aktivitet"), report.activities, False),
+        (_("Arrangör"), report.organisers, False),
+        (_("Målgrupp"), report.audiences, True),
+        (_("Totalt"), [report.total], False),
     )
-    rows = [
-        [section, row.label, *(getattr(row, name) for name in reports.METRICS)]
-        for section, section_rows in sections
-        for row in section_rows
-    ]
+    rows = []
+    for section, section_rows, audience in sections:
+        for row in section_rows:
+            cells = []
+            for metric, _heading in metrics:
+                value = getattr(row, metric)
+                small = audience or metric in reports.GENDER
+                cells.append(reports.suppressed(value) if small else value)
+            name = row.key if section_rows is report.months else row.label
+            rows.append([section, name, *cells])
     delimiter = "," if request.args.get("sep") == "comma" else ";"  # Swedish Excel wants ;
-    return excel_csv(header, rows, f"deltagande-{first:%Y-%m}-{last:%Y-%m}.csv", delimiter)
+    notes = [[_("Anmärkning"), _("Tal under 5 i målgrupper och kön visas som <5.")]]
+    if report.partial:
+        notes.append([_("Anmärkning"), labels[f"{report.partial:%Y-%m}"]])
+    filename = f"deltagande-{first:%Y-%m}-{last:%Y-%m}.csv"
+    return excel_csv(header, [*rows, *notes], filename, delimiter)

@@ -29,6 +29,8 @@ def known(app: Flask) -> None:
     """Swimming on 26 Nov: A 2+1 came, B 1+0 did not, C 1+0 cancelled; at the door 3 adults
     and 2 children without signup, 6 women, 1 man, 0 other. On 3 Dec: D 1+2 came."""
     svc = services.get_for(app)
+    for doc in svc.store.all("door_counts"):  # the demo's counts of past dates: known only
+        svc.store.delete("door_counts", doc["id"])
     snap = svc.catalogue.snapshot()
     nov, dec = (agenda.find_occurrence(snap, SWIM, rid) for rid in (NOV, DEC))
     a, _ = svc.signups.add(nov, name="Amina", adults=2, children=1, phone=None, language="ar")
@@ -54,15 +56,17 @@ def figures(app: Flask) -> dict[str, tuple[int, ...]]:
         date(2026, 12, 1),
         svc.zone,
         {k: str(v) for k, v in AUDIENCE_LABELS.items()},
+        svc.now(),
     )
 
     def values(row):  # type: ignore[no-untyped-def]
         return (
-            row.occurrences,
+            row.recorded,
             row.signed_up,
-            row.attended,
+            row.visits,
             row.adults,
             row.children,
+            row.walk_ins,
             row.women,
             row.men,
             row.other,
@@ -78,13 +82,13 @@ def figures(app: Flask) -> dict[str, tuple[int, ...]]:
     }
 
 
-EXPECTED = {
-    "nov": (1, 4, 8, 5, 3, 6, 1, 0),
-    "dec": (1, 3, 3, 1, 2, 0, 0, 0),
-    "swim": (2, 7, 11, 6, 5, 6, 1, 0),
-    "women": (2, 7, 11, 6, 5, 6, 1, 0),
-    "kommun": (2, 7, 11, 6, 5, 6, 1, 0),
-    "total": (2, 7, 11, 6, 5, 6, 1, 0),
+EXPECTED = {  # recorded, signed up, visits, adults, children, walk-ins, women, men, other
+    "nov": (1, 4, 8, 5, 3, 5, 6, 1, 0),
+    "dec": (1, 3, 3, 1, 2, 0, 0, 0, 0),
+    "swim": (2, 7, 11, 6, 5, 5, 6, 1, 0),
+    "women": (2, 7, 11, 6, 5, 5, 6, 1, 0),
+    "kommun": (2, 7, 11, 6, 5, 5, 6, 1, 0),
+    "total": (2, 7, 11, 6, 5, 5, 6, 1, 0),
 }
 
 
@@ -114,20 +118,23 @@ def test_csv_reads_back_with_the_bom_in_both_dialects(
         raw = answer.data
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
-        assert rows[0][:4] == ["Del", "Namn", "Tillfällen", "Anmälda"]
+        assert rows[0][:6] == [
+            "Del",
+            "Namn",
+            "Tillfällen som hölls",
+            "Tillfällen med närvaro förd",
+            "Anmälda med plats (personer)",
+            "Besök (inte personer)",
+        ]
         organisers = [r for r in rows if r[0] == "Arrangör"]
-        assert [
-            "Arrangör",
-            "جمعية الصداقة – Götene kommun",
-            "2",
-            "7",
-            "11",
-            "6",
-            "5",
-            "6",
-            "1",
-            "0",
-        ] in organisers
+        (kommun,) = [r for r in organisers if r[1] == "جمعية الصداقة – Götene kommun"]
+        # the men's 1 at the door is "<5" (a gender cell); the rest as they are
+        assert kommun[3:] == ["2", "7", "11", "6", "5", "5", "6", "<5", "0"]
+        swim = next(r for r in rows if r[0] == "Aktivitet" and r[1].startswith("Simning"))
+        assert swim[2] == "3"  # held: 5, 12 and 19 November (26 November is still to come)
+        women = next(r for r in rows if r[0] == "Målgrupp" and r[1] == "Kvinnor")
+        assert women[3:] == ["<5", "7", "11", "6", "5", "5", "6", "<5", "0"]  # every cell
+        assert ["Anmärkning", "Tal under 5 i målgrupper och kön visas som <5."] in rows
         months = [r for r in rows if r[0] == "Månad"]
         assert [r[1] for r in months] == ["2026-11", "2026-12"]
         assert any(r[1] == "Simning för kvinnor (burkini går bra)" for r in rows)
@@ -144,7 +151,10 @@ def test_chart_is_valid_svg_with_one_bar_per_month(
     bars = root.findall("s:g[@class='bar']", ns)
     assert len(bars) == 7  # June to December
     assert [b.get("data-total") for b in bars] == ["0", "0", "0", "0", "0", "8", "3"]
-    assert "Deltagare per månad" in root.find("s:title", ns).text
+    assert "Besök per månad" in root.find("s:title", ns).text
+    # November is the month still going on (the clock says 24 November): said so.
+    assert "nov. 26 (pågår, t.o.m. 24 nov.)" in page or "(pågår, t.o.m. 24 nov" in page
+    assert "är inte slut" in page
 
 
 def test_a_wrong_period_falls_back_and_a_long_one_is_cut(client: FlaskClient, people: None) -> None:
@@ -187,3 +197,33 @@ def test_door_counts_are_in_the_audit_log(app: Flask, client: FlaskClient, peopl
     client.post(page, data={"csrf_token": token, "walk_in_children": "2"})
     log = services.get_for(app).audit.path.read_text()
     assert "door_counts" in log and f"{SWIM}/{NOV}" in log
+
+
+def test_a_fresh_install_shows_the_demo_weeks_figures_and_the_partial_month(
+    app: Flask, client: FlaskClient, people: None
+) -> None:
+    """The strategist's first look: not a year of empty months. The demo's past dates (its
+    series began three weeks ago) were held and have counts at the door."""
+    admin(client)
+    page = client.get("/admin/reports?lang=sv").get_data(as_text=True)
+    svg = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+    totals = [
+        int(b.get("data-total"))
+        for b in ET.fromstring(svg).findall(
+            "s:g[@class='bar']", {"s": "http://www.w3.org/2000/svg"}
+        )
+    ]
+    assert len(totals) == 12 and totals[-1] > 0  # this month, from the demo's door counts
+    svc = services.get_for(app)
+    report = participation(
+        svc.catalogue.snapshot(),
+        [],
+        svc.door_counts.all(),
+        date(2026, 11, 1),
+        date(2026, 11, 1),
+        svc.zone,
+        {},
+        svc.now(),
+    )
+    assert report.total.held >= report.total.recorded > 10 and report.partial == date(2026, 11, 1)
+    assert "tillfällen hölls under perioden" in page and "är inte slut" in page

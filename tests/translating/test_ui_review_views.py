@@ -197,7 +197,7 @@ def test_search_and_pages(client: FlaskClient, tina: None) -> None:
     second = client.get("/translate/ui/ti?show=all&page=2").get_data(as_text=True)
     assert 'rel="prev"' in second
     found = client.get("/translate/ui/ti?show=all&q=väntelistan").get_data(as_text=True)
-    assert 0 < found.count('class="ui-string') < 10
+    assert 0 < found.count('class="ui-string') < 20  # a few, not all 50 of a page
     assert client.get("/translate/ui/ti?show=all&page=999").status_code == 200
 
 
