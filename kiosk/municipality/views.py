@@ -141,3 +141,38 @@ def reports_csv() -> Response:
         notes.append([_("Anmärkning"), labels[f"{report.partial:%Y-%m}"]])
     filename = f"deltagande-{first:%Y-%m}-{last:%Y-%m}.csv"
     return excel_csv(header, [*rows, *notes], filename, delimiter)
+
+
+@bp.get("/reports/summary")
+@admin_required
+def summary():  # type: ignore[no-untyped-def]
+    """One printable A4 page for the funder: name and logo, the period, the key figures,
+    the chart, the months and the audiences (numbers under 5 in audience cells as "<5")."""
+    first, last = _period()
+    report = _report(first, last)
+    labels = month_labels(report)
+    locale = str(get_locale())
+    period = " – ".join(format_date(m, "LLLL y", locale=locale) for m in (first, last))
+    chart = charts.bar_chart(
+        [
+            charts.Bar(month_label(date.fromisoformat(m.key + "-01")), (m.adults, m.children))
+            for m in report.months
+        ],
+        _("Besök per månad"),
+        (_("Vuxna"), _("Barn")),
+    )
+    everything = dict(columns())
+    month_metrics = ("held", "recorded", "visits", "adults", "children", "signed_up")
+    audience_metrics = ("held", "visits", "adults", "children", "women", "men", "other")
+    return render_template(
+        "municipality/summary.html",
+        report=report,
+        chart=chart,
+        months=labels,
+        period=period,
+        period_args={"from": f"{first:%Y-%m}", "to": f"{last:%Y-%m}"},
+        month_columns=[(m, everything[m]) for m in month_metrics],
+        audience_columns=[(m, everything[m]) for m in audience_metrics],
+        small=reports.suppressed,
+        today=services.get().now().date(),
+    )
