@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import uuid
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -86,6 +86,8 @@ class SignupSettings:
     how: Texts = field(default_factory=dict)
     sms_confirm: bool = False  # a text message confirms each signup that gave a phone
     reminder_hours: int = 24  # a reminder this long before (the day before); 0 = none
+    opens_days: int = 0  # signups open this many days before the start; 0 = always open
+    closes_hours: int = 0  # and close this many hours before it; 0 = open until it ends
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any] | None) -> SignupSettings:
@@ -96,7 +98,15 @@ class SignupSettings:
             dict(doc.get("how") or {}),
             bool(doc.get("sms_confirm")),
             int(doc.get("reminder_hours", 24)),
+            int(doc.get("opens_days", 0)),
+            int(doc.get("closes_hours", 0)),
         )
+
+    def window(self, start: datetime) -> tuple[datetime | None, datetime | None]:
+        """When signups for a date starting at `start` open and close (None: no bound)."""
+        opens = start - timedelta(days=self.opens_days) if self.opens_days else None
+        closes = start - timedelta(hours=self.closes_hours) if self.closes_hours else None
+        return opens, closes
 
     def to_doc(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"required": self.required, "capacity": self.capacity}
@@ -106,6 +116,10 @@ class SignupSettings:
             doc["sms_confirm"] = True
         if self.reminder_hours != 24:
             doc["reminder_hours"] = self.reminder_hours
+        if self.opens_days:
+            doc["opens_days"] = self.opens_days
+        if self.closes_hours:
+            doc["closes_hours"] = self.closes_hours
         return doc
 
 

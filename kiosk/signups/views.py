@@ -18,6 +18,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -44,6 +45,7 @@ from kiosk.signups.phone import PhoneProblem
 from kiosk.signups.phone import normalise as normalise_phone
 from kiosk.web import qr
 from kiosk.web.csrf import SCRIPT_ENDPOINTS, SCRIPT_HEADER
+from kiosk.web.formatting import hhmm, long_date
 from kiosk.web.i18n import current_language
 from kiosk.web.public_url import absolute, reachable_by_phones
 
@@ -170,6 +172,22 @@ def next_form(activity_id: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("board.detail", activity_id=activity_id, lang=lang), code=302)
 
 
+def window_closed(occurrence: Occurrence, now: datetime) -> str | None:
+    """Why the activity's signup window does not take signups now, or None."""
+    opens, closes = occurrence.activity.signup.window(occurrence.start)
+    zone = occurrence.activity.zone
+    if opens is not None and now < opens:
+        local = opens.astimezone(zone)
+        return _(
+            "Anmälan öppnar %(day)s klockan %(time)s.",
+            day=long_date(local.date()),
+            time=hhmm(local),
+        )
+    if closes is not None and now >= closes:
+        return _("Anmälan har stängt. Fråga arrangören om det finns plats.")
+    return None
+
+
 @bp.route("/a/<activity_id>/<rid>/signup", methods=["GET", "POST"])
 def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
     svc = services.get()
@@ -182,6 +200,8 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
         closed_reason = _("Ingen anmälan behövs – kom när du vill.")
     elif occurrence.end <= svc.now():
         closed_reason = _("Det här tillfället har redan varit.")
+    else:
+        closed_reason = window_closed(occurrence, svc.now())
     entry, problems, status = Entry(), [], 200
     if request.method == "POST":
         entry, problems = read_entry()

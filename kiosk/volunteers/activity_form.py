@@ -59,6 +59,7 @@ class Parsed:
 
 
 REMINDER_CHOICES = ("0", "2", "24", "48")  # hours before: none, 2 h, the day before, two days
+MOST_WINDOW_DAYS = 365
 
 
 def repeat_of(rule: str | None) -> tuple[str, date | None]:
@@ -105,6 +106,8 @@ def values_of(activity: Activity, zone: ZoneInfo) -> dict[str, Any]:
         "capacity": str(activity.signup.capacity or ""),
         "sms_confirm": activity.signup.sms_confirm,
         "reminder_hours": str(activity.signup.reminder_hours),
+        "opens_days": str(activity.signup.opens_days or ""),
+        "closes_hours": str(activity.signup.closes_hours or ""),
         "status": activity.status,
         "status_note": activity.status_note.get("sv", ""),
         "status_notes": activity.status_note,
@@ -287,12 +290,20 @@ def parse(
         else:
             capacity = int(capacity_text)
     reminder = form.get("reminder_hours", str(activity.signup.reminder_hours)).strip()
+    window = {}
+    for name, most in (("opens_days", MOST_WINDOW_DAYS), ("closes_hours", MOST_WINDOW_DAYS * 24)):
+        text = form.get(name, "").strip()
+        if text and (not plain_digits(text) or int(text) > most):
+            problems[name] = _("Skriv ett helt antal, eller lämna tomt.")
+        window[name] = int(text) if text and plain_digits(text) and int(text) <= most else 0
     activity.signup = SignupSettings(
         form.get("signup_required") == "yes",
         capacity,
         activity.signup.how,
         sms_confirm=form.get("sms_confirm") == "yes",
         reminder_hours=int(reminder) if reminder in REMINDER_CHOICES else 24,
+        opens_days=window["opens_days"],
+        closes_hours=window["closes_hours"],
     )
 
     status = form.get("status", "scheduled")
