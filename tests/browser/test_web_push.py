@@ -20,7 +20,6 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -29,12 +28,10 @@ from flask import Flask
 from waitress import create_server
 
 from kiosk import create_app, services
-from kiosk.activities.model import Activity, Place, SignupSettings
-from kiosk.activities.recurrence import expand
 from tests import clock as test_clock
-from tests.conftest import REPO, STOCKHOLM, free_port, wait_until
+from tests.conftest import REPO, free_port, wait_until
 from tests.messaging.push_service import PushService
-from tests.messaging.test_waitlist_by_sms import cancel, sign_up
+from tests.messaging.test_waitlist_by_sms import cancel, one_place_activity, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.today]
 PHONE = {"width": 390, "height": 844}
@@ -100,26 +97,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 def full_activity(app: Flask, activity_id: str) -> str:
     """A weekly swim with one place, two days from the run's now: its signup form's path."""
-    svc = services.get_for(app)
-    now = test_clock.utc_now()
-    start = (
-        (now + timedelta(days=2))
-        .astimezone(STOCKHOLM)
-        .replace(hour=18, minute=0, second=0, microsecond=0)
-    )
-    svc.store.put("places", Place("hall", "Götene simhall").to_doc())
-    activity = Activity(
-        id=activity_id,
-        title={"sv": "Simning", "ar": "سباحة"},
-        start=start,
-        end=start + timedelta(hours=1),
-        rrule="FREQ=WEEKLY",
-        place_id="hall",
-        signup=SignupSettings(True, 1),
-    )  # type: ignore[call-arg]
-    svc.store.put("activities", activity.to_doc())
-    occ = expand(activity, now, now + timedelta(days=8))[0]
-    return f"/a/{activity.id}/{occ.recurrence_id}/signup"
+    return one_place_activity(app, activity_id, {"sv": "Simning", "ar": "سباحة"})
 
 
 def arabic(msgid: str) -> str:

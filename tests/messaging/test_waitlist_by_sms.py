@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from kiosk import create_app, services
 from kiosk.activities.model import Activity, Place, SignupSettings
 from kiosk.activities.recurrence import expand
+from tests import clock as test_clock
 from tests.conftest import STOCKHOLM, wait_until
 from tests.messaging.gammu_daemon import GammuDaemon, gammu, needs_gammu  # noqa: F401
 
@@ -45,10 +46,13 @@ def sms_app(tmp_path: Path, gammu: GammuDaemon) -> Iterator[Flask]:  # noqa: F81
     svc.store.close()
 
 
-def one_place_activity(app: Flask) -> str:
-    """A weekly swim with one place, two days from now (whatever day today is)."""
+def one_place_activity(
+    app: Flask, activity_id: str = "swim@test", title: dict[str, str] | None = None
+) -> str:
+    """A weekly swim with one place, two days from the run's now (whatever day today is):
+    its signup form's path."""
     svc = services.get_for(app)
-    now = datetime.now(UTC)
+    now = test_clock.utc_now()
     start = (
         (now + timedelta(days=2))
         .astimezone(STOCKHOLM)
@@ -59,8 +63,8 @@ def one_place_activity(app: Flask) -> str:
         Place("hall", "Götene simhall", names={"ti": "መሕምብሲ ጎተነ"}).to_doc(),
     )
     activity = Activity(
-        id="swim@test",
-        title={"sv": "Simning", "ti": "ምሕንባስ"},
+        id=activity_id,
+        title=title or {"sv": "Simning", "ti": "ምሕንባስ"},
         start=start,
         end=start + timedelta(hours=1),
         rrule="FREQ=WEEKLY",

@@ -60,15 +60,21 @@ def subscribe(client: FlaskClient, mine: str, subscription: object) -> tuple[int
     return answer.status_code, answer.get_json()
 
 
+def amina_has_the_place_selam_waits(app: Flask) -> tuple[FlaskClient, str, str]:
+    """The one place is Amina's; Selam (Tigrinya, no phone) waits. Returns the client and
+    both private pages."""
+    path = one_place_activity(app)
+    client = app.test_client()
+    first = sign_up(client, path, "sv", "Amina", "")
+    return client, first, sign_up(client, path, "ti", "Selam", "")
+
+
 def test_a_place_from_the_waitlist_reaches_the_browser_in_tigrinya(
     push_app: Flask,
     push_service: PushService,  # noqa: F811
 ) -> None:
     svc = services.get_for(push_app)
-    path = one_place_activity(push_app)
-    client = push_app.test_client()
-    first = sign_up(client, path, "sv", "Amina", "")
-    selam = sign_up(client, path, "ti", "Selam", "")  # no phone: only her browser
+    client, first, selam = amina_has_the_place_selam_waits(push_app)  # Selam: only a browser
     page = client.get(selam).get_data(as_text=True)
     assert 'class="push-choice not-kiosk" hidden' in page and svc.push_key in page
     assert subscribe(client, selam, push_service.browser("selam").subscription()) == (
@@ -155,10 +161,7 @@ def test_a_busy_push_service_is_retried_and_sms_goes_on(
     push_service: PushService,  # noqa: F811
 ) -> None:
     svc = services.get_for(push_app)
-    path = one_place_activity(push_app)
-    client = push_app.test_client()
-    first = sign_up(client, path, "sv", "Amina", "")
-    selam = sign_up(client, path, "ti", "Selam", "")
+    client, first, selam = amina_has_the_place_selam_waits(push_app)
     subscribe(client, selam, push_service.browser().subscription())
     push_service.answer(503)
     cancel(client, first)
