@@ -285,9 +285,8 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = services
     if cfg["DEMO_ON_EMPTY"] and migrations.holds_no_data(store):
         count = demo.load(services.activities, services.now())
-        snap = services.catalogue.snapshot()
-        for activity_id, rid, door in demo_door_counts(snap.activities.values(), services.now()):
-            services.door_counts.set(activity_id, rid, door)
+        demo_dates = services.catalogue.snapshot().activities.values()
+        services.door_counts.set_many(demo_door_counts(demo_dates, services.now()))
         log.info("the store was empty: loaded the demo week (%d activities)", count)
     if "STORE" not in cfg:
         atexit.register(store.close)

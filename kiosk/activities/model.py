@@ -108,6 +108,11 @@ class SignupSettings:
         closes = start - timedelta(hours=self.closes_hours) if self.closes_hours else None
         return opens, closes
 
+    def open_at(self, start: datetime, now: datetime) -> bool:
+        """Whether the window for a date starting at `start` takes signups at `now`."""
+        opens, closes = self.window(start)
+        return (opens is None or now >= opens) and (closes is None or now < closes)
+
     def to_doc(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"required": self.required, "capacity": self.capacity}
         doc["how"] = self.how

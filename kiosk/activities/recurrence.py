@@ -90,6 +90,12 @@ class Occurrence:
     moved: bool  # the start differs from the series' planned start
 
     @property
+    def planned_start(self) -> datetime:
+        """When this date was planned (its RECURRENCE-ID), in the activity's zone: the day
+        people expect it, before any move."""
+        return parse_recurrence_id(self.recurrence_id).astimezone(self.activity.zone)
+
+    @property
     def title(self) -> Texts:
         """The title of this date: its own (set by a central calendar), else the series'."""
         override = self.activity.overrides.get(self.recurrence_id)

@@ -19,7 +19,7 @@ from flask import Blueprint, render_template, request
 from kiosk import services
 from kiosk.board import agenda
 from kiosk.languages import BY_CODE, SOURCE_LANGUAGE, normalise
-from kiosk.volunteers.poster_views import in_language, planned_day, speaking
+from kiosk.volunteers.poster_views import in_language, speaking
 
 bp = Blueprint("digest", __name__)
 DAYS = 7
@@ -64,5 +64,4 @@ def digest():  # type: ignore[no-untyped-def]
             last_day=start.date() + timedelta(days=DAYS - 1),
             chosen_from=start.date().isoformat() if start != today else None,
             next_from=(start.date() + timedelta(days=DAYS)).isoformat(),
-            planned_day=planned_day,
         )

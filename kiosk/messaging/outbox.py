@@ -116,13 +116,17 @@ class MessageOutbox:
     def is_stopped(self, number: str) -> bool:
         return self.store.get(STOPPED, self.number_hash(number)) is not None
 
+    def said_stop(self, message: Message) -> bool:
+        """A text message to a number that said STOP (a push message has no number)."""
+        return message.channel == "sms" and self.is_stopped(message.number)
+
     def add(self, message: Message) -> bool:
         """Queue a message unless its key is known (sent or queued before) or its number
         said STOP; True if it was added. Durable on return."""
         with self.store.lock():
             if self.store.get(TABLE, message.id) is not None:
                 return False
-            if message.channel == "sms" and self.is_stopped(message.number):
+            if self.said_stop(message):
                 return False
             self.store.put(TABLE, message.to_doc())
         return True
@@ -239,11 +243,7 @@ class MessageOutbox:
             digest = self.number_hash(number)
             self.store.put(STOPPED, {"id": digest, "at": utc_iso(self.clock())})
             for message in self.open_messages():
-                if (
-                    message.channel == "sms"
-                    and message.number == number
-                    and (message.status == "queued")
-                ):
+                if message.number == number and message.status == "queued":
                     self.drop(message, "stopped")
                     dropped += 1
         return dropped

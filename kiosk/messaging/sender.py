@@ -126,7 +126,7 @@ class Sender:
                 self.outbox.drop(message, "too late")
                 done["dropped"] += 1
                 continue
-            if message.channel == "sms" and self.outbox.is_stopped(message.number):
+            if self.outbox.said_stop(message):
                 self.outbox.drop(message, "stopped")
                 done["dropped"] += 1
                 continue

@@ -30,6 +30,7 @@ from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
 from kiosk.messaging import Outgoing, Refused, Transport, TransportState, Unavailable
+from kiosk.store.durable import atomic_write
 
 log = logging.getLogger("motesplats.push")
 KEY_FILE = "vapid_private.pem"
@@ -58,15 +59,8 @@ def ensure_key(path: Path) -> Vapid:
         return Vapid.from_file(str(path))
     vapid = Vapid()
     vapid.generate_keys()
-    pem = vapid.private_pem()
     path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(staging, path)
+    atomic_write(path, vapid.private_pem(), mode=0o600)
     log.info("made the VAPID key pair for Web Push in %s", path)
     return vapid
 

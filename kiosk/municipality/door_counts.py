@@ -8,6 +8,7 @@ is optional; none is ever required.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -64,13 +65,16 @@ class DoorCounts:
         return DoorCount.from_doc(self.store.get(TABLE, f"{activity_id}/{rid}"))
 
     def set(self, activity_id: str, rid: str, count: DoorCount) -> None:
-        doc = {
-            "id": f"{activity_id}/{rid}",
-            "activity_id": activity_id,
-            "rid": rid,
-            **asdict(count),
-        }
-        self.store.put(TABLE, doc)
+        self.set_many([(activity_id, rid, count)])
+
+    def set_many(self, counts: Iterable[tuple[str, str, DoorCount]]) -> None:
+        """Several counts in one write (the demo's past dates at first start)."""
+        docs = [
+            {"id": f"{activity_id}/{rid}", "activity_id": activity_id, "rid": rid, **asdict(count)}
+            for activity_id, rid, count in counts
+        ]
+        if docs:
+            self.store.put_many(TABLE, docs)
 
     def recurrence_ids(self, activity_id: str) -> set[str]:
         return {d["rid"] for d in self.store.all(TABLE) if d["activity_id"] == activity_id}

@@ -85,8 +85,12 @@ class Report:
     organisers: list[Row] = field(default_factory=list)
     audiences: list[Row] = field(default_factory=list)
     total: Row = field(default_factory=lambda: Row("total", ""))
-    partial: date | None = None  # the first day of the month still going on, if in the period
-    through: date | None = None  # the last day counted (today), when a month is partial
+    through: date | None = None  # the last day counted (today), when its month is in the period
+
+    @property
+    def partial(self) -> date | None:
+        """The first day of the month still going on, if it is in the period."""
+        return self.through.replace(day=1) if self.through else None
 
 
 def month_starts(first: date, last: date) -> list[date]:
@@ -136,7 +140,7 @@ def participation(
     months = {m: Row(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in month_starts(first, last)}
     today = now.astimezone(zone).date()
     if today.replace(day=1) in months:
-        report.partial, report.through = today.replace(day=1), today
+        report.through = today
     activities: dict[str, Row] = {}
     organisers: dict[str, Row] = {}
     audiences: dict[str, Row] = {}

@@ -12,6 +12,7 @@ from babel.dates import format_date
 from flask import Blueprint, Response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from kiosk import services
 from kiosk.municipality import charts, reports
@@ -63,6 +64,16 @@ def month_labels(report: reports.Report) -> dict[str, str]:
     return labels
 
 
+def visits_chart(report: reports.Report, mark_partial: bool) -> Markup:
+    """Visits per month (adults and children) as SVG; the partial month's label starred."""
+    bars = []
+    for row in report.months:
+        month = date.fromisoformat(row.key + "-01")
+        star = "*" if mark_partial and month == report.partial else ""
+        bars.append(charts.Bar(month_label(month) + star, (row.adults, row.children)))
+    return charts.bar_chart(bars, _("Besök per månad"), (_("Vuxna"), _("Barn")))
+
+
 def columns() -> list[tuple[str, str]]:
     """(metric, heading) in the order of the tables and the CSV: each says what it counts."""
     return [
@@ -85,18 +96,7 @@ def report():  # type: ignore[no-untyped-def]
     first, last = _period()
     report = _report(first, last)
     labels = month_labels(report)
-    chart = charts.bar_chart(
-        [
-            charts.Bar(
-                month_label(date.fromisoformat(m.key + "-01"))
-                + ("*" if date.fromisoformat(m.key + "-01") == report.partial else ""),
-                (m.adults, m.children),
-            )
-            for m in report.months
-        ],
-        _("Besök per månad"),
-        (_("Vuxna"), _("Barn")),
-    )
+    chart = visits_chart(report, mark_partial=True)
     return render_template(
         "municipality/reports.html",
         report=report,
@@ -133,8 +133,7 @@ def reports_csv() -> Response:
                 value = getattr(row, metric)
                 small = audience or metric in reports.GENDER
                 cells.append(reports.suppressed(value) if small else value)
-            name = row.key if section_rows is report.months else row.label
-            rows.append([section, name, *cells])
+            rows.append([section, row.label, *cells])
     delimiter = "," if request.args.get("sep") == "comma" else ";"  # Swedish Excel wants ;
     notes = [[_("Anmärkning"), _("Tal under 5 i målgrupper och kön visas som <5.")]]
     if report.partial:
@@ -153,14 +152,7 @@ def summary():  # type: ignore[no-untyped-def]
     labels = month_labels(report)
     locale = str(get_locale())
     period = " – ".join(format_date(m, "LLLL y", locale=locale) for m in (first, last))
-    chart = charts.bar_chart(
-        [
-            charts.Bar(month_label(date.fromisoformat(m.key + "-01")), (m.adults, m.children))
-            for m in report.months
-        ],
-        _("Besök per månad"),
-        (_("Vuxna"), _("Barn")),
-    )
+    chart = visits_chart(report, mark_partial=False)
     everything = dict(columns())
     month_metrics = ("held", "recorded", "visits", "adults", "children", "signed_up")
     audience_metrics = ("held", "visits", "adults", "children", "women", "men", "other")

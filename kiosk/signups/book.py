@@ -279,6 +279,8 @@ class SignupBook:
                 raise SignupError("closed")
             if occurrence.end.astimezone(UTC) <= now.astimezone(UTC):
                 raise SignupError("past")
+            if not activity.signup.open_at(occurrence.start, now):
+                raise SignupError("window")  # also for a replay's first arrival
             counts = self.counts(activity.id, occurrence.recurrence_id)
             fits = counts.places_left is None or (
                 counts.waitlisted_parties == 0 and adults + children <= counts.places_left

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from kiosk import services
-from kiosk.activities.model import Activity, parse_recurrence_id
+from kiosk.activities.model import Activity
 from kiosk.activities.recurrence import Occurrence
 from kiosk.board import agenda
 from kiosk.board.sharing import detail_url, next_open
@@ -139,11 +139,6 @@ def last_date(activity: Activity, until: datetime) -> date | None:
     return last.date() if isinstance(last, datetime) else None
 
 
-def planned_day(occ: Occurrence) -> date:
-    """The day a date of a series was planned on, before it was moved."""
-    return parse_recurrence_id(occ.recurrence_id).astimezone(occ.activity.zone).date()
-
-
 def exception_lines(occurrences: list[Occurrence], series_hours: str) -> list[Markup]:
     """The series' exceptions until the poster's horizon, as the board shows them: cancelled
     dates, dates moved to another day ("söndag 10 januari → lördag 9 januari 17:00–19:00"),
@@ -159,7 +154,7 @@ def exception_lines(occurrences: list[Occurrence], series_hours: str) -> list[Ma
             days.append(_("fler på tavlan"))
         lines.append(fill(_("Inställt: %(dates)s"), dates=format_list(days, locale=locale)))
     for occ in moved[:MOST_NAMED]:
-        planned = planned_day(occ)
+        planned = occ.planned_start.date()
         if planned != occ.start.date():
             lines.append(
                 fill(

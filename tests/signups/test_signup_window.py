@@ -66,3 +66,13 @@ def test_the_window_is_set_on_the_activity_page(app: Flask, client: FlaskClient)
     refused = client.post(f"/admin/edit/{SWIM_ID}?lang=sv", data=form)
     assert refused.status_code == 400
     assert "Skriv ett helt antal, eller lämna tomt." in refused.get_data(as_text=True)
+
+
+def test_a_replay_key_does_not_open_a_closed_window(app: Flask, client: FlaskClient) -> None:
+    """The offline replay's idempotency key skips the form's check; the signup book itself
+    refuses a date whose window is not open, so no client can sign up around it."""
+    window(app, 7, 0)
+    before = stored(app)
+    answer = sign_up(client, NEXT_WEEK, idempotency_key="0123456789abcdef0123456789abcdef")
+    assert answer.status_code == 400 and stored(app) == before
+    assert "Anmälan öppnar torsdag 26 november" in answer.get_data(as_text=True)
