@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,26 +25,39 @@ pytestmark = needs_gammu
 GEEZ = re.compile(r"[\u1200-\u137f]")
 
 
-@pytest.fixture
-def sms_app(tmp_path: Path, gammu: GammuDaemon) -> Iterator[Flask]:  # noqa: F811
-    """The app with real jobs and the real clock (the sender's backoff runs on it); quiet
-    hours off, so the test passes at any hour of any day."""
+@contextmanager
+def messaging_app(tmp_path: Path, **settings: str) -> Iterator[Flask]:
+    """The app with real jobs and the real clock (the sender's backoff runs on it), no demo,
+    quiet hours off (so the test passes at any hour of any day), and `settings`; its jobs
+    stopped and store closed afterwards."""
     app = create_app(
         {
             "TESTING": True,
             "START_JOBS": True,
             "DEMO_ON_EMPTY": False,
             "DATA_DIR": str(tmp_path / "data"),
-            "SMS_TRANSPORT": "gammu",
-            "SMS_GAMMU_CONFIG": str(gammu.config),
             "SMS_QUIET_HOURS": "0-0",
-            "PUBLIC_URL": "http://motesplats.test",
+            **settings,
         }
     )
-    yield app
-    svc = services.get_for(app)
-    svc.jobs.stop(5.0)
-    svc.store.close()
+    try:
+        yield app
+    finally:
+        svc = services.get_for(app)
+        svc.jobs.stop(5.0)
+        svc.store.close()
+
+
+@pytest.fixture
+def sms_app(tmp_path: Path, gammu: GammuDaemon) -> Iterator[Flask]:  # noqa: F811
+    """Texts through real Gammu."""
+    with messaging_app(
+        tmp_path,
+        SMS_TRANSPORT="gammu",
+        SMS_GAMMU_CONFIG=str(gammu.config),
+        PUBLIC_URL="http://motesplats.test",
+    ) as app:
+        yield app
 
 
 def one_place_activity(

@@ -25,30 +25,25 @@ from kiosk.messaging.web_push import WebPush, ensure_key, key_path, public_key
 from tests.admin_helpers import PASSWORD, login
 from tests.conftest import wait_until
 from tests.messaging.push_service import PushService, push_service  # noqa: F401
-from tests.messaging.test_waitlist_by_sms import GEEZ, cancel, one_place_activity, sign_up, token
+from tests.messaging.test_waitlist_by_sms import (
+    GEEZ,
+    cancel,
+    messaging_app,
+    one_place_activity,
+    sign_up,
+    token,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def push_app(tmp_path: Path, push_service: PushService) -> Iterator[Flask]:  # noqa: F811
-    """Web Push on, no SMS transport; real jobs and clock; quiet hours off (any hour)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "START_JOBS": True,
-            "DEMO_ON_EMPTY": False,
-            "DATA_DIR": str(tmp_path / "data"),
-            "PUSH": "on",
-            "PUSH_SERVICES": push_service.origin,
-            "SMS_QUIET_HOURS": "0-0",
-            "PUBLIC_URL": "https://motesplats.test",
-        }
-    )
-    yield app
-    svc = services.get_for(app)
-    svc.jobs.stop(5.0)
-    svc.store.close()
+    """Web Push on, no SMS transport."""
+    with messaging_app(
+        tmp_path, PUSH="on", PUSH_SERVICES=push_service.origin, PUBLIC_URL="https://motesplats.test"
+    ) as app:
+        yield app
 
 
 def subscribe(client: FlaskClient, mine: str, subscription: object) -> tuple[int, dict]:
