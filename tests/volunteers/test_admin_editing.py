@@ -481,6 +481,7 @@ def test_every_date_of_a_long_series_is_reachable_to_its_end(
     # In Arabic the months are Arabic.
     arabic = client.get(f"/admin/edit/{activity.id}?lang=ar&month=2027-06").get_data(as_text=True)
     assert "يونيو" in arabic
+    assert "→ مايو 2027" in arabic  # earlier is to the right in a right-to-left page
     # The week view: each item is a link to its date.
     week = client.get("/admin/week?start=2027-06-21&lang=sv").get_data(as_text=True)
     assert f'href="/admin/edit/{activity.id}/o/20270627T150000Z"' in week

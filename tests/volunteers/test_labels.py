@@ -138,6 +138,16 @@ def test_the_activity_page_leads_to_its_public_page_poster_and_signups(
     rid = _dates(app, services.get_for(app).catalogue.snapshot().activities[SWIM])[0].recurrence_id
     assert f'href="/organiser/o/{SWIM}/{rid}"' in links
     assert client.get(f"/a/{SWIM}/poster?also=ar").status_code == 200
+    # Browsing to a later month does not move the signup link off the next date, and the
+    # poster's language is the activity's first besides Swedish.
+    later = client.get(f"/admin/edit/{SWIM}?lang=sv&month=2027-01").get_data(as_text=True)
+    assert f'href="/organiser/o/{SWIM}/{rid}"' in later
+    usual = next(
+        c
+        for c in services.get_for(app).catalogue.snapshot().activities[SWIM].languages
+        if c != "sv"
+    )
+    assert later.count("selected>") >= 1 and f'<option value="{usual}" selected>' in later
     # An activity without signups has no signup link.
     cafe = client.get(f"/admin/edit/{CAFE}?lang=sv").get_data(as_text=True)
     assert "/organiser/o/" not in cafe.split('class="activity-links"', 1)[1].split("</nav>", 1)[0]

@@ -14,6 +14,7 @@ from kiosk.activities.model import parse_utc
 from kiosk.volunteers.admin.blueprint import bp
 from kiosk.volunteers.audit import changed_fields
 from kiosk.web.formatting import hhmm, long_date
+from kiosk.web.i18n import current_language
 from kiosk.web.labels import AUDIENCE_LABELS, audit_action, audit_kind
 
 
@@ -27,6 +28,18 @@ def long_date_time(moment: datetime) -> str:
 def month_name(day: date) -> str:
     """ "april 2027", in the viewer's language (its own numerals and month names)."""
     return format_date(day, "LLLL y", locale=get_locale())
+
+
+@bp.app_template_global()
+def back_arrow() -> str:
+    """An arrow to earlier pages: pointing left in left-to-right languages, right in Arabic
+    and Dari (where earlier is to the right)."""
+    return "→" if current_language().direction == "rtl" else "←"
+
+
+@bp.app_template_global()
+def forward_arrow() -> str:
+    return "←" if current_language().direction == "rtl" else "→"
 
 
 @bp.app_template_filter("iso_long_date_time")

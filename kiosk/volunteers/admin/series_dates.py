@@ -31,6 +31,7 @@ class SeriesMonths:
     months: list[date]  # the first day of each month with dates left, this month first
     shown: date  # the month shown
     dates: list[Occurrence]  # its dates still to come (cancelled ones too)
+    next_open: Occurrence | None  # the series' next date not cancelled, whichever month is shown
 
     @property
     def previous(self) -> date | None:
@@ -60,7 +61,8 @@ def series_months(activity: Activity, now: datetime, asked: str | None) -> Serie
     if months and shown not in months:
         shown = min(months, key=lambda m: abs((m - shown).days))
     dates = [o for o in ahead if month_start(o.start.astimezone(activity.zone).date()) == shown]
-    return SeriesMonths(months, shown, dates)
+    next_open = next((o for o in ahead if o.status != "cancelled"), None)
+    return SeriesMonths(months, shown, dates, next_open)
 
 
 def on_day(activity: Activity, day: date, now: datetime) -> Occurrence | None:
