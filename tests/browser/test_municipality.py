@@ -19,7 +19,9 @@ def test_door_count_shows_in_the_report_chart(browser, admin_server: str, shot) 
     bars = page.locator("svg.chart g.bar")
     assert bars.count() == 12
     before = [int(bars.nth(i).get_attribute("data-total")) for i in range(12)]
-    assert before[-1] > 0  # a fresh install's report shows the demo's counts at the door
+    # a fresh install's report shows the demo's counts at the door for its last four weeks:
+    # this month's bar, or only last month's on the first day of a month
+    assert before[-1] + before[-2] > 0
     page.goto(f"{admin_server}/organiser/?lang=sv")
     page.locator("table.list a").first.click()
     # the demo may have counted this date already: the new count replaces it
