@@ -88,6 +88,8 @@ class SignupSettings:
     reminder_hours: int = 24  # a reminder this long before (the day before); 0 = none
     opens_days: int = 0  # signups open this many days before the start; 0 = always open
     closes_hours: int = 0  # and close this many hours before it; 0 = open until it ends
+    course: bool = False  # one signup is for every date left of the series (a course)
+    approval: bool = False  # each signup waits for an organiser's approval
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any] | None) -> SignupSettings:
@@ -100,6 +102,8 @@ class SignupSettings:
             int(doc.get("reminder_hours", 24)),
             int(doc.get("opens_days", 0)),
             int(doc.get("closes_hours", 0)),
+            bool(doc.get("course")),
+            bool(doc.get("approval")),
         )
 
     def window(self, start: datetime) -> tuple[datetime | None, datetime | None]:
@@ -125,6 +129,10 @@ class SignupSettings:
             doc["opens_days"] = self.opens_days
         if self.closes_hours:
             doc["closes_hours"] = self.closes_hours
+        if self.course:
+            doc["course"] = True
+        if self.approval:
+            doc["approval"] = True
         return doc
 
 

@@ -10,6 +10,16 @@ Promotions it caused stay: the party gets a place again only if it still fits wi
 waiting ahead of it (by the same rule as a new signup); otherwise it waits at its own place
 in the signing order, which puts it before everyone who signed up after it.
 
+A course (an activity whose signup is for the whole series) is one *enrolment* across
+every date left: one record per date, so places, attendance and reminders stay per date,
+sharing the private link, the code and the party. It is all or nothing: the enrolment has
+a place when it fits on every date, otherwise it waits on every date; a cancellation frees
+every date left and promotes the first waiting enrolment that fits on all of its dates.
+
+An activity may ask for the organiser's approval: a signup is then `pending` (holding no
+place) until an organiser approves it — it gets a place if it fits with nobody waiting,
+otherwise it joins the end of the waitlist — or declines it (`declined`).
+
 Personal data is minimal (a first name or nickname, an optional phone) and is erased
 `retention_days` after the occurrence ends; the counts (people, attended) stay for reports.
 The private link's secret is stored only as a SHA-256 hash.
@@ -29,7 +39,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -61,7 +71,7 @@ class Signup:
     occurrence_end: datetime
     adults: int
     children: int
-    status: str  # confirmed / waitlisted / cancelled
+    status: str  # confirmed / waitlisted / pending / declined / cancelled
     code: str
     token_hash: str
     created_at: datetime
@@ -74,6 +84,7 @@ class Signup:
     history: list[str] = field(default_factory=list)
     order: int = 0  # signing order across the whole store: the waitlist's queue position
     push: dict[str, str] | None = None  # a browser's Web Push subscription (endpoint, keys)
+    course: str | None = None  # a course enrolment's id (its first date's record's id)
 
     @property
     def reachable(self) -> bool:
@@ -131,11 +142,26 @@ def _history_events(signup: Signup) -> list[tuple[str, str]]:
 
 
 @dataclass(frozen=True)
+class _Row:
+    """What the index keeps of one signup, so that counting never reads documents."""
+
+    status: str
+    people: int
+    key: str  # its occurrence ("activity/rid")
+    end: datetime  # its occurrence's end, UTC
+    course: str | None
+
+
+HOLDING = ("confirmed", "waitlisted", "pending")  # statuses that are still on a date
+
+
+@dataclass(frozen=True)
 class Counts:
     capacity: int | None
     confirmed_people: int
     waitlisted_people: int
     waitlisted_parties: int
+    pending_parties: int = 0
 
     @property
     def places_left(self) -> int | None:
@@ -173,9 +199,10 @@ class SignupBook:
         self._link_key = link_key or secrets.token_bytes(32)
         self._by_key: dict[str, str] = {}  # hashed idempotency key -> signup id
         # In memory, so that counting places never reads documents: signup ids per
-        # occurrence in signing order, and each signup's (status, people).
+        # occurrence in queue order, each signup's row, each course's records by date.
         self._by_occurrence: dict[str, list[str]] = {}
-        self._state: dict[str, tuple[str, int]] = {}
+        self._state: dict[str, _Row] = {}
+        self._courses: dict[str, list[str]] = {}
         self._next_order = 1
         self.reload()
 
@@ -185,16 +212,41 @@ class SignupBook:
             self._by_occurrence = {}
             self._state = {}
             self._by_key = {}
+            self._courses = {}
             docs = sorted(self.store.all(TABLE), key=lambda d: (d.get("order", 0), d["created_at"]))
             for doc in docs:
                 self._index(Signup.from_doc(doc))
+            for ids in self._courses.values():
+                ids.sort(key=lambda i: self._state[i].end)
             self._next_order = max((d.get("order", 0) for d in docs), default=0) + 1
 
     def _index(self, signup: Signup) -> None:
         self._by_occurrence.setdefault(signup.occurrence_key, []).append(signup.id)
-        self._state[signup.id] = (signup.status, signup.people)
+        self._state[signup.id] = _Row(
+            signup.status,
+            signup.people,
+            signup.occurrence_key,
+            signup.occurrence_end,
+            signup.course,
+        )
+        if signup.course:
+            self._courses.setdefault(signup.course, []).append(signup.id)
         if signup.idempotency_key:
             self._by_key[signup.idempotency_key] = signup.id
+
+    def _set_status(self, signup: Signup, status: str, event: str, when: str) -> None:
+        signup.status = status
+        signup.history.append(f"{when} {event}")
+        self._state[signup.id] = replace(self._state[signup.id], status=status)
+
+    def _write(self, docs: list[dict[str, Any]]) -> None:
+        """One atomic write of what the index already shows; if the disk refuses it, the
+        index is rebuilt from what is stored, so the two never disagree."""
+        try:
+            self.store.put_many(TABLE, docs)
+        except Exception:
+            self.reload()
+            raise
 
     def has_key(self, idempotency_key: str | None) -> bool:
         """Whether a signup with this idempotency key is already stored (a replay)."""
@@ -210,7 +262,12 @@ class SignupBook:
     def _replayed(self, key_hash: str, occurrence: Occurrence, key: str) -> tuple[Signup, str]:
         signup = Signup.from_doc(self._doc(self._by_key[key_hash]))
         secret = self._keyed_secret(key)
-        same_place = signup.occurrence_key == f"{occurrence.activity.id}/{occurrence.recurrence_id}"
+        if signup.course:  # a course's form may be sent from any of its dates
+            same_place = signup.activity_id == occurrence.activity.id
+        else:
+            same_place = (
+                signup.occurrence_key == f"{occurrence.activity.id}/{occurrence.recurrence_id}"
+            )
         if not same_place or not hmac.compare_digest(signup.token_hash, hash_secret(secret)):
             raise SignupError("key_reused")
         return signup, secret
@@ -221,19 +278,37 @@ class SignupBook:
         return doc
 
     def signups_for(self, activity_id: str, rid: str) -> list[Signup]:
-        """Signups of one occurrence, oldest first (cancelled ones included)."""
+        """Signups of one occurrence in queue order (cancelled ones included)."""
         with self.store.lock():
             ids = self._by_occurrence.get(f"{activity_id}/{rid}", [])
             return [Signup.from_doc(self._doc(i)) for i in ids]
+
+    def enrolment(self, signup: Signup) -> list[Signup]:
+        """Every date's record of the signup's course enrolment, by date; just the signup
+        when it is for one date."""
+        if not signup.course:
+            return [signup]
+        with self.store.lock():
+            return [Signup.from_doc(self._doc(i)) for i in self._courses.get(signup.course, [])]
+
+    def current(self, signup: Signup) -> Signup:
+        """The record that speaks for the signup now: for a course, its first date that has
+        not ended (its last date once all have); the signup itself otherwise."""
+        if not signup.course:
+            return signup
+        now = self.clock().astimezone(UTC)
+        records = self.enrolment(signup)
+        return next((r for r in records if r.occurrence_end > now), records[-1])
 
     def counts(self, activity_id: str, rid: str) -> Counts:
         """Places taken and waiting on one occurrence, against the activity's capacity."""
         capacity = self.capacity_of(activity_id)
         with self.store.lock():
-            states = [self._state[i] for i in self._by_occurrence.get(f"{activity_id}/{rid}", [])]
-        confirmed = sum(people for status, people in states if status == "confirmed")
-        waiting = [people for status, people in states if status == "waitlisted"]
-        return Counts(capacity, confirmed, sum(waiting), len(waiting))
+            rows = [self._state[i] for i in self._by_occurrence.get(f"{activity_id}/{rid}", [])]
+        confirmed = sum(r.people for r in rows if r.status == "confirmed")
+        waiting = [r.people for r in rows if r.status == "waitlisted"]
+        pending = sum(r.status == "pending" for r in rows)
+        return Counts(capacity, confirmed, sum(waiting), len(waiting), pending)
 
     def waiting_ahead(self, signup: Signup) -> int:
         """How many parties wait before this one on its occurrence's waitlist."""
@@ -242,8 +317,37 @@ class SignupBook:
             for other in self._by_occurrence.get(signup.occurrence_key, []):
                 if other == signup.id:
                     return ahead
-                ahead += self._state[other][0] == "waitlisted"
+                ahead += self._state[other].status == "waitlisted"
         return ahead
+
+    def _room(self, key: str, people: int, capacity: int | None, record_id: str) -> bool:
+        """Whether the signup `record_id`, queued on occurrence `key`, fits there: its
+        people in the places others hold, and nobody waiting before it in the queue."""
+        if capacity is None:
+            return True
+        confirmed, ahead = 0, True
+        for other in self._by_occurrence.get(key, []):
+            if other == record_id:
+                ahead = False
+                continue
+            row = self._state[other]
+            if row.status == "confirmed":
+                confirmed += row.people
+            elif row.status == "waitlisted" and ahead:
+                return False
+        return confirmed + people <= capacity
+
+    def _fits_everywhere(self, ids: list[str], capacity: int | None) -> bool:
+        return all(self._room(self._state[i].key, self._state[i].people, capacity, i) for i in ids)
+
+    def _ahead_free(self, key: str, people: int, capacity: int | None) -> bool:
+        """A newcomer on occurrence `key`: it fits, and nobody waits there."""
+        if capacity is None:
+            return True
+        rows = [self._state[i] for i in self._by_occurrence.get(key, [])]
+        if any(r.status == "waitlisted" for r in rows):
+            return False
+        return sum(r.people for r in rows if r.status == "confirmed") + people <= capacity
 
     def add(
         self,
@@ -255,13 +359,17 @@ class SignupBook:
         phone: str | None,
         language: str,
         idempotency_key: str | None = None,
+        course: list[Occurrence] | None = None,
     ) -> tuple[Signup, str]:
         """Sign a party up; returns the signup and the secret of its private link.
 
+        `course`: for an activity whose signup is for the whole series, every date left
+        (the first is `occurrence`); one record per date, all or nothing (module docstring).
         With an `idempotency_key` (see IDEMPOTENCY_KEY) a second call returns the first
         call's signup and secret unchanged; SignupError('key_reused') if the key belongs to
         another occurrence."""
         activity = occurrence.activity
+        dates = course or [occurrence]
         key_hash = None
         if idempotency_key is not None:
             if not IDEMPOTENCY_KEY.match(idempotency_key):
@@ -275,38 +383,53 @@ class SignupBook:
             # A replay first: it answers even once the occurrence is closed or past.
             if key_hash in self._by_key:
                 return self._replayed(key_hash, occurrence, idempotency_key or "")
-            if not activity.signup.required or occurrence.status == "cancelled":
+            if not activity.signup.required or any(d.status == "cancelled" for d in dates):
                 raise SignupError("closed")
-            if occurrence.end.astimezone(UTC) <= now.astimezone(UTC):
+            if any(d.end.astimezone(UTC) <= now.astimezone(UTC) for d in dates):
                 raise SignupError("past")
-            if not activity.signup.open_at(occurrence.start, now):
+            if any(d.activity.id != activity.id for d in dates):
+                raise SignupError("closed")
+            if not activity.signup.open_at(dates[0].start, now):
                 raise SignupError("window")  # also for a replay's first arrival
-            counts = self.counts(activity.id, occurrence.recurrence_id)
-            fits = counts.places_left is None or (
-                counts.waitlisted_parties == 0 and adults + children <= counts.places_left
-            )
-            signup = Signup(
-                id=uuid.uuid4().hex,
-                activity_id=activity.id,
-                recurrence_id=occurrence.recurrence_id,
-                occurrence_end=occurrence.end.astimezone(UTC),
-                adults=adults,
-                children=children,
-                status="confirmed" if fits else "waitlisted",
-                code="".join(secrets.choice(CODE_ALPHABET) for _ in range(5)),
-                token_hash=hash_secret(secret),
-                created_at=now.astimezone(UTC),
-                name=name,
-                phone=phone or None,
-                language=language,
-                idempotency_key=key_hash,
-                history=[f"{utc_iso(now)} {'confirmed' if fits else 'waitlisted'}"],
-                order=self._next_order,
-            )
-            self.store.put(TABLE, signup.to_doc())
+            capacity = self.capacity_of(activity.id)
+            people = adults + children
+            if activity.signup.approval:
+                status = "pending"
+            else:
+                fits = all(
+                    self._ahead_free(f"{activity.id}/{d.recurrence_id}", people, capacity)
+                    for d in dates
+                )
+                status = "confirmed" if fits else "waitlisted"
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+            ids = [uuid.uuid4().hex for _ in dates]
+            records = [
+                Signup(
+                    id=ids[n],
+                    activity_id=activity.id,
+                    recurrence_id=d.recurrence_id,
+                    occurrence_end=d.end.astimezone(UTC),
+                    adults=adults,
+                    children=children,
+                    status=status,
+                    code=code,
+                    token_hash=hash_secret(secret),
+                    created_at=now.astimezone(UTC),
+                    name=name,
+                    phone=phone or None,
+                    language=language,
+                    idempotency_key=key_hash if n == 0 else None,
+                    history=[f"{utc_iso(now)} {status}"],
+                    order=self._next_order,
+                    course=ids[0] if course else None,
+                )
+                for n, d in enumerate(dates)
+            ]
+            self.store.put_many(TABLE, [r.to_doc() for r in records])
             self._next_order += 1
-            self._index(signup)
-        return signup, secret
+            for record in records:
+                self._index(record)
+        return records[0], secret
 
     def sms_token(self, signup_id: str) -> str:
         """A short second secret for the private link in text messages (`/m/<token>`): the
@@ -339,57 +462,77 @@ class SignupBook:
         return Signup.from_doc(doc)
 
     def reachable(self, activity_id: str, rid: str) -> list[Signup]:
-        """Signups of one occurrence that still hold a place or wait, and gave a phone or
-        a browser subscription."""
+        """Signups of one occurrence that still hold a place, wait or wait for approval,
+        and gave a phone or a browser subscription."""
         return [
-            s
-            for s in self.signups_for(activity_id, rid)
-            if s.reachable and s.status in ("confirmed", "waitlisted")
+            s for s in self.signups_for(activity_id, rid) if s.reachable and s.status in HOLDING
         ]
 
     def set_push(self, signup_id: str, secret: str, subscription: dict[str, str] | None) -> None:
-        """Keep (or, with None, forget) the browser subscription of one signup."""
+        """Keep (or, with None, forget) the browser subscription of one signup (every date
+        of a course)."""
         with self.store.lock():
-            self.find(signup_id, secret)  # SignupError for a wrong link
-            doc = self._doc(signup_id)
-            if doc.get("purged"):
+            signup = self.find(signup_id, secret)  # SignupError for a wrong link
+            if signup.purged:
                 raise SignupError("not_found")
-            self.store.put(TABLE, {**doc, "push": subscription})
+            docs = [{**r.to_doc(), "push": subscription} for r in self.enrolment(signup)]
+            self.store.put_many(TABLE, docs)
 
     def all_signups(self) -> list[Signup]:
         with self.store.lock():
             return [Signup.from_doc(d) for d in self.store.all(TABLE)]
 
-    def cancel(self, signup_id: str, secret: str) -> tuple[Signup, list[Signup]]:
-        """Cancel through the private link; returns it and the parties promoted from waiting."""
-        with self.store.lock():
-            signup = self.find(signup_id, secret)
-            capacity = self.capacity_of(signup.activity_id)
-            if signup.status == "cancelled":
-                raise SignupError("already_cancelled")
-            now = utc_iso(self.clock())
-            signup.status = "cancelled"
-            signup.history.append(f"{now} cancelled")
-            changed = [signup]
-            others = [
-                s
-                for s in self.signups_for(signup.activity_id, signup.recurrence_id)
-                if s.id != signup.id
-            ]
-            confirmed = sum(s.people for s in others if s.status == "confirmed")
-            promoted = []
-            for waiting in (s for s in others if s.status == "waitlisted"):
-                if capacity is not None and confirmed + waiting.people > capacity:
+    def _still_on(self, signup: Signup, statuses: tuple[str, ...]) -> list[Signup]:
+        """The records of its enrolment in `statuses` whose date has not ended (for one
+        date: the signup itself, if in `statuses`)."""
+        if not signup.course:
+            return [signup] if signup.status in statuses else []
+        now = self.clock().astimezone(UTC)
+        return [
+            r for r in self.enrolment(signup) if r.status in statuses and r.occurrence_end > now
+        ]
+
+    def _promote(self, keys: list[str], capacity: int | None, when: str) -> list[Signup]:
+        """Give places to waiting parties on the occurrences `keys`, strictly in queue
+        order per date; a course enrolment only when it fits on all of its dates left.
+        Changes the index; the caller writes the returned records."""
+        promoted: dict[str, Signup] = {}
+        now = self.clock().astimezone(UTC)
+        for key in keys:
+            for waiting in list(self._by_occurrence.get(key, [])):
+                row = self._state[waiting]
+                if row.status != "waitlisted":
+                    continue
+                group = [waiting]
+                if row.course:
+                    group = [
+                        i
+                        for i in self._courses.get(row.course, [])
+                        if self._state[i].status == "waitlisted" and self._state[i].end > now
+                    ] or [waiting]
+                if not self._fits_everywhere(group, capacity):
                     break  # strictly in order: nobody jumps the queue
-                waiting.status = "confirmed"
-                waiting.history.append(f"{now} promoted")
-                confirmed += waiting.people
-                promoted.append(waiting)
-            changed += promoted
-            self.store.put_many(TABLE, [s.to_doc() for s in changed])
-            for s in changed:
-                self._state[s.id] = (s.status, s.people)
-        return signup, promoted
+                for record_id in group:
+                    record = Signup.from_doc(self._doc(record_id))
+                    self._set_status(record, "confirmed", "promoted", when)
+                    promoted[record_id] = record
+        return list(promoted.values())
+
+    def cancel(self, signup_id: str, secret: str) -> tuple[Signup, list[Signup]]:
+        """Cancel through the private link (every date left of a course); returns it and the
+        parties promoted from waiting."""
+        with self.store.lock():
+            signup = self.current(self.find(signup_id, secret))
+            records = self._still_on(signup, HOLDING)
+            if not records:
+                raise SignupError("already_cancelled")
+            capacity = self.capacity_of(signup.activity_id)
+            now = utc_iso(self.clock())
+            for record in records:
+                self._set_status(record, "cancelled", "cancelled", now)
+            promoted = self._promote([r.occurrence_key for r in records], capacity, now)
+            self._write([s.to_doc() for s in records + promoted])
+        return next(r for r in records if r.id == signup.id), promoted
 
     def undo_until(self, signup: Signup) -> datetime | None:
         """Until when this signup's cancellation may be undone (UTC), or None when it cannot
@@ -407,36 +550,69 @@ class SignupBook:
 
     def undo_cancel(self, signup_id: str, secret: str) -> Undone:
         """Take a cancellation back through the private link within UNDO_WINDOW: a place
-        again if the party still fits with nobody waiting ahead of it, else the waitlist at
-        its own place in the signing order (see the module docstring). SignupError:
-        'bad_token', 'not_cancelled', 'undo_expired'."""
+        again if the party still fits with nobody waiting ahead of it (on every date a
+        course cancelled), else the waitlist at its own place in the signing order (see
+        the module docstring). SignupError: 'bad_token', 'not_cancelled', 'undo_expired'."""
         with self.store.lock():
-            signup = self.find(signup_id, secret)
+            signup = self.current(self.find(signup_id, secret))
             if signup.status != "cancelled":
                 raise SignupError("not_cancelled")
             if self.undo_until(signup) is None:
                 raise SignupError("undo_expired")
             had_place = False
             for _when, what in _history_events(signup):
-                if what in ("confirmed", "promoted", "undone confirmed"):
+                if what in ("confirmed", "promoted", "undone confirmed", "approved confirmed"):
                     had_place = True
-                elif what in ("waitlisted", "undone waitlisted"):
+                elif what in ("waitlisted", "undone waitlisted", "approved waitlisted"):
                     had_place = False
-            capacity = self.capacity_of(signup.activity_id)
-            confirmed, waiting_ahead, before_it = 0, False, True
-            for other in self.signups_for(signup.activity_id, signup.recurrence_id):
-                if other.id == signup.id:
-                    before_it = False  # signing order: only those before it are ahead
-                elif other.status == "confirmed":
-                    confirmed += other.people
-                elif other.status == "waitlisted" and before_it:
-                    waiting_ahead = True
-            fits = capacity is None or (not waiting_ahead and confirmed + signup.people <= capacity)
-            signup.status = "confirmed" if fits else "waitlisted"
-            signup.history.append(f"{utc_iso(self.clock())} undone {signup.status}")
-            self.store.put(TABLE, signup.to_doc())
-            self._state[signup.id] = (signup.status, signup.people)
-        return Undone(signup, had_place)
+            stamp = signup.history[-1].partition(" ")[0]
+            records = [
+                r for r in self._still_on(signup, ("cancelled",)) if r.history[-1].startswith(stamp)
+            ]
+            ids = [r.id for r in records]
+            if any(event.endswith(" pending") for event in signup.history[-2:-1]):
+                status = "pending"  # it had not been approved yet: it waits for that again
+            else:
+                capacity = self.capacity_of(signup.activity_id)
+                status = "confirmed" if self._fits_everywhere(ids, capacity) else "waitlisted"
+            now = utc_iso(self.clock())
+            for record in records:
+                self._set_status(record, status, f"undone {status}", now)
+            self._write([r.to_doc() for r in records])
+        return Undone(next(r for r in records if r.id == signup.id), had_place)
+
+    def decide(self, signup_id: str, approve: bool) -> tuple[Signup, list[Signup]]:
+        """An organiser approves or declines a pending signup (every date left of a course).
+        Approved, it gets a place if it fits with nobody waiting (on every date), otherwise
+        it joins the end of the waitlist. Returns the record that speaks for it and every
+        record changed. SignupError: 'not_found', 'not_pending'."""
+        with self.store.lock():
+            doc = self.store.get(TABLE, signup_id)
+            if doc is None:
+                raise SignupError("not_found")
+            signup = self.current(Signup.from_doc(doc))
+            records = self._still_on(signup, ("pending",))
+            if not records:
+                raise SignupError("not_pending")
+            now = utc_iso(self.clock())
+            if not approve:
+                for record in records:
+                    self._set_status(record, "declined", "declined", now)
+            else:
+                capacity = self.capacity_of(signup.activity_id)
+                order = self._next_order
+                self._next_order += 1
+                for record in records:  # its queue place is the moment of approval
+                    record.order = order
+                    queue = self._by_occurrence[record.occurrence_key]
+                    queue.remove(record.id)
+                    queue.append(record.id)
+                fits = all(self._ahead_free(r.occurrence_key, r.people, capacity) for r in records)
+                status = "confirmed" if fits else "waitlisted"
+                for record in records:
+                    self._set_status(record, status, f"approved {status}", now)
+            self._write([r.to_doc() for r in records])
+        return next((r for r in records if r.id == signup.id), records[0]), records
 
     def attendance_figures(self) -> list[dict[str, Any]]:
         """Every signup's counts for the reports: occurrence, status, people, attended - no
@@ -476,9 +652,16 @@ class SignupBook:
 
     def purge(self, retention: timedelta) -> int:
         """Erase names, phones and browser subscriptions of signups whose occurrence ended
-        `retention` ago."""
+        `retention` ago (a course's, once its last date did: its link and code serve to
+        its end)."""
         cutoff = self.clock().astimezone(UTC) - retention
         with self.store.lock():
+            docs = self.store.all(TABLE)
+            last_end: dict[str, datetime] = {}
+            for doc in docs:
+                if doc.get("course"):
+                    end = parse_utc(doc["occurrence_end"])
+                    last_end[doc["course"]] = max(end, last_end.get(doc["course"], end))
             expired = [
                 {
                     **doc,
@@ -488,8 +671,9 @@ class SignupBook:
                     "purged": True,
                     "idempotency_key": None,
                 }
-                for doc in self.store.all(TABLE)
-                if not doc["purged"] and parse_utc(doc["occurrence_end"]) < cutoff
+                for doc in docs
+                if not doc["purged"]
+                and last_end.get(doc.get("course") or "", parse_utc(doc["occurrence_end"])) < cutoff
             ]
             if expired:
                 self.store.put_many(TABLE, expired)
