@@ -127,6 +127,10 @@ class Services:
     def tell_signed_up(self, signup: Signup) -> None:
         self._tell(lambda: int(self.notifier.signed_up(signup)))
 
+    def tell_decided(self, signup: Signup) -> None:
+        """An organiser approved or declined a signup: tell the person, in their language."""
+        self._tell(lambda: int(self.notifier.decided(signup)))
+
     def tell_changed(self, before: dict | None, after: dict | None) -> None:
         """An activity was saved (by a volunteer, or by the sync from a central calendar):
         tell those on occurrences it cancelled or moved."""

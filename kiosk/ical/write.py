@@ -487,44 +487,42 @@ def calendar_bytes(
 
 def occurrence_calendar(
     activity: Activity,
-    start: datetime,
-    end: datetime,
+    dates: list[tuple[datetime, datetime, str]],
     place: Place | None,
     language: str,
     *,
-    uid: str,
     url: str,
     stamp: datetime,
 ) -> bytes:
-    """One date of an activity as its own small VCALENDAR, for a person's "add to my
-    calendar": the title and description in `language` (else Swedish), the place, the
-    person's private link, a reminder the evening before, and the VTIMEZONE of its zone.
-    `uid` is the signup's own (never the series'), so adding it twice keeps one entry."""
+    """The dates a person signed up for (one, or every date of a course) as a small
+    VCALENDAR, for their "add to my calendar": each (start, end, uid) its own event with the
+    title and description in `language` (else Swedish), the place, the person's private
+    link and a reminder the evening before; the VTIMEZONE of its zone. Each uid is the
+    signup's own (never the series'), so adding it twice keeps one entry per date."""
     title, _fell_back = pick_text(activity.title, language)
     description, _ = pick_text(activity.description, language)
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("METHOD", "PUBLISH")
-    event = Event()
-    event.add("UID", uid)
-    event.add("DTSTAMP", stamp.astimezone(UTC).replace(microsecond=0))
-    event.add("SUMMARY", title)
-    if description:
-        event.add("DESCRIPTION", f"{description}\n\n{url}")
-    else:
-        event.add("DESCRIPTION", url)
     zone = activity.zone
-    event.add("DTSTART", start.astimezone(zone))
-    event.add("DTEND", end.astimezone(zone))
-    if place is not None:
-        event.add("LOCATION", _location(place))
-    event.add("URL", url)
-    alarm = Alarm()
-    alarm.add("ACTION", "DISPLAY")
-    alarm.add("DESCRIPTION", title)
-    alarm.add("TRIGGER", timedelta(hours=-12))
-    event.add_component(alarm)
-    calendar.add_component(event)
-    add_timezones(calendar, start.year - 1, end.year + 1)
+    for start, end, uid in dates:
+        event = Event()
+        event.add("UID", uid)
+        event.add("DTSTAMP", stamp.astimezone(UTC).replace(microsecond=0))
+        event.add("SUMMARY", title)
+        event.add("DESCRIPTION", f"{description}\n\n{url}" if description else url)
+        event.add("DTSTART", start.astimezone(zone))
+        event.add("DTEND", end.astimezone(zone))
+        if place is not None:
+            event.add("LOCATION", _location(place))
+        event.add("URL", url)
+        alarm = Alarm()
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("DESCRIPTION", title)
+        alarm.add("TRIGGER", timedelta(hours=-12))
+        event.add_component(alarm)
+        calendar.add_component(event)
+    years = [d[0].year for d in dates] + [d[1].year for d in dates]
+    add_timezones(calendar, min(years) - 1, max(years) + 1)
     return calendar.to_ical()

@@ -4,6 +4,10 @@ Owns the rules (no HTTP; composing needs an app context for the translations):
 
 * a party promoted from the waitlist gets "you have a place" (`promoted`, at once);
 * a new signup gets a confirmation when its activity asks for one (`confirmed`);
+* a signup that waited for an organiser's approval hears the answer: a place
+  (`approved`), the waitlist (`approved_waiting`) or no (`declined`);
+* a course enrolment (one record per date) hears of its promotion or approval once, for
+  its first date left;
 * every confirmed party gets a reminder `reminder_hours` before the start (default 24:
   the day before), unless it signed up after that moment (`reminder`, by `remind_due`);
 * when an occurrence is cancelled or moved, everyone still on it hears (`cancelled`,
@@ -101,9 +105,21 @@ class Notifier:
 
     # ---- events ----------------------------------------------------------------------
 
+    def _once_per_enrolment(self, records: list[Signup]) -> list[Signup]:
+        """Of a course's records, the first date still to come; other signups as they are."""
+        now = self.clock().astimezone(UTC)
+        first: dict[str, Signup] = {}
+        for signup in records:
+            group = signup.course or signup.id
+            if signup.occurrence_end <= now:
+                continue
+            if group not in first or signup.occurrence_end < first[group].occurrence_end:
+                first[group] = signup
+        return list(first.values())
+
     def promoted(self, parties: list[Signup]) -> int:
         queued = 0
-        for signup in parties:
+        for signup in self._once_per_enrolment(parties):
             occurrence = self._occurrence(signup)
             if occurrence is not None:
                 key = message_key("promoted", signup.id, signup.last_event("promoted"))
@@ -117,6 +133,15 @@ class Notifier:
         if signup.status != "confirmed":
             return False
         return self._queue("confirmed", signup, occurrence, message_key("confirmed", signup.id))
+
+    def decided(self, signup: Signup) -> bool:
+        """An organiser's answer to a pending signup (the record that speaks for it)."""
+        occurrence = self._occurrence(signup)
+        kinds = {"confirmed": "approved", "waitlisted": "approved_waiting", "declined": "declined"}
+        kind = kinds.get(signup.status)
+        if occurrence is None or kind is None:
+            return False
+        return self._queue(kind, signup, occurrence, message_key(kind, signup.course or signup.id))
 
     def organiser_message(self, activity_id: str, rid: str, texts: dict[str, str]) -> int:
         """Queue the organiser's words (per language; a translated template where a

@@ -66,6 +66,21 @@ def compose(kind: str, lang: str, facts: Facts, text: str = "") -> str:
             line = gettext("Du har fått en plats: %(activity)s, %(when)s, %(place)s.", **values)
         elif kind == "confirmed":
             line = gettext("Du är anmäld: %(activity)s, %(when)s, %(place)s.", **values)
+        elif kind == "approved":
+            line = gettext(
+                "Arrangören har godkänt din anmälan: %(activity)s, %(when)s, %(place)s.", **values
+            )
+        elif kind == "approved_waiting":
+            line = gettext(
+                "Din anmälan är godkänd, men det är fullt: du står på väntelistan för"
+                " %(activity)s, %(when)s.",
+                **values,
+            )
+        elif kind == "declined":
+            line = gettext(
+                "Arrangören kunde tyvärr inte ta emot din anmälan till %(activity)s, %(when)s.",
+                **values,
+            )
         elif kind == "reminder":
             line = gettext("Påminnelse: %(activity)s, %(when)s, %(place)s.", **values)
         elif kind == "cancelled":

@@ -40,6 +40,7 @@ from kiosk.board import agenda
 from kiosk.ical.write import occurrence_calendar
 from kiosk.languages import normalise
 from kiosk.messaging.web_push import check_subscription
+from kiosk.signups import course as courses
 from kiosk.signups.book import IDEMPOTENCY_KEY, SignupError
 from kiosk.signups.phone import PhoneProblem
 from kiosk.signups.phone import normalise as normalise_phone
@@ -190,18 +191,26 @@ def window_closed(occurrence: Occurrence, now: datetime) -> str | None:
 
 @bp.route("/a/<activity_id>/<rid>/signup", methods=["GET", "POST"])
 def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
+    """One date's form; for a course, the form of every date left (whichever date's link
+    was followed, the signup covers the dates from the next one)."""
     svc = services.get()
     occurrence = _occurrence_or_404(activity_id, rid)
     activity = occurrence.activity
+    now = svc.now()
+    dates = None
+    if activity.signup.course and activity.signup.required:
+        dates = courses.dates_left(activity, now)
+        if dates:
+            occurrence = dates[0]
     closed_reason = None
     if occurrence.status == "cancelled":
         closed_reason = _("Det här tillfället är inställt. Du kan inte anmäla dig.")
     elif not activity.signup.required:
         closed_reason = _("Ingen anmälan behövs – kom när du vill.")
-    elif occurrence.end <= svc.now():
+    elif occurrence.end <= now or dates == []:
         closed_reason = _("Det här tillfället har redan varit.")
     else:
-        closed_reason = window_closed(occurrence, svc.now())
+        closed_reason = window_closed(occurrence, now)
     entry, problems, status = Entry(), [], 200
     if request.method == "POST":
         entry, problems = read_entry()
@@ -229,6 +238,7 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
                     phone=entry.phone,
                     language=current_language().code,
                     idempotency_key=key,
+                    course=dates or None,
                 )
             except SignupError as refused:
                 problems = [
@@ -248,12 +258,16 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
         status = 429 if limited else 400
         if _sent_by_script():
             return _answer(None, problems, status, retry=limited)
-    counts = svc.signups.counts(activity.id, rid)
+    if dates:
+        counts = courses.tightest(svc.signups, dates)
+    else:
+        counts = svc.signups.counts(activity.id, occurrence.recurrence_id)
     snap = svc.catalogue.snapshot()
     return render_template(
         "signups/form.html",
         occurrence=occurrence,
         activity=activity,
+        course_dates=dates or [],
         entry=entry,
         problems=problems,
         closed_reason=closed_reason,
@@ -264,8 +278,11 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
 
 
 def _mine_or_error(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
+    """The signup behind a private link, as it is now (for a course: its next date), or
+    the error page to answer."""
+    book = services.get().signups
     try:
-        return services.get().signups.find(signup_id, secret), None
+        return book.current(book.find(signup_id, secret)), None
     except SignupError:
         message = _(
             "Länken stämmer inte. Kontrollera att hela länken kom med, eller fråga arrangören."
@@ -284,11 +301,20 @@ def _private_page(signup, secret: str, status: int = 200, **shown: object):  # t
     activity = occurrence.activity
     waiting_ahead = svc.signups.waiting_ahead(signup) if signup.status == "waitlisted" else 0
     undo_until = svc.signups.undo_until(signup)
-    private_path = url_for("signup.mine", signup_id=signup.id, secret=secret)
+    link_id = (request.view_args or {}).get("signup_id", signup.id)  # a course: its first date
+    private_path = url_for("signup.mine", signup_id=link_id, secret=secret)
+    course_dates = []
+    if signup.course:
+        for record in svc.signups.enrolment(signup):
+            found = agenda.find_occurrence(snap, record.activity_id, record.recurrence_id)
+            if found is not None:
+                course_dates.append((found, record))
     response = Response(
         render_template(
             "signups/mine.html",
             signup=signup,
+            link_id=link_id,
+            course_dates=course_dates,
             secret=secret,
             occurrence=occurrence,
             activity=activity,
@@ -339,27 +365,32 @@ def mine(signup_id: str, secret: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/s/<signup_id>/<secret>.ics")
 def add_to_calendar(signup_id: str, secret: str) -> Response:
-    """The signed-up date as a small calendar file for the person's own phone calendar, in
-    the language they signed up in, with their private link; never cached by others."""
+    """The signed-up date (every date left of a course) as a small calendar file for the
+    person's own phone calendar, in the language they signed up in, with their private
+    link; never cached by others."""
     signup, error = _mine_or_error(signup_id, secret)
     if error:
         abort(404)
     svc = services.get()
     snap = svc.catalogue.snapshot()
-    occurrence = agenda.find_occurrence(snap, signup.activity_id, signup.recurrence_id)
-    if occurrence is None:
+    dates = []
+    for record in svc.signups.enrolment(signup):
+        occurrence = agenda.find_occurrence(snap, record.activity_id, record.recurrence_id)
+        wanted = record.id == signup.id or record.status != "cancelled"
+        # from the date that speaks for it now on
+        if occurrence is not None and wanted and record.occurrence_end >= signup.occurrence_end:
+            dates.append((occurrence.start, occurrence.end, f"signup-{record.id}@motesplats"))
+    if not dates:
         abort(404)
-    activity = occurrence.activity
+    activity = snap.activities[signup.activity_id]
     private = absolute(
-        url_for("signup.mine", signup_id=signup.id, secret=secret, lang=signup.language)
+        url_for("signup.mine", signup_id=signup_id, secret=secret, lang=signup.language)
     )
     body = occurrence_calendar(
         activity,
-        occurrence.start,
-        occurrence.end,
+        dates,
         snap.places.get(activity.place_id or ""),
         signup.language,
-        uid=f"signup-{signup.id}@motesplats",
         url=private,
         stamp=svc.clock(),
     )
@@ -499,6 +530,6 @@ def private_qr(signup_id: str, secret: str) -> Response:
     signup, error = _mine_or_error(signup_id, secret)
     if error:
         abort(404)
-    response = _svg(absolute(url_for("signup.mine", signup_id=signup.id, secret=secret)))
+    response = _svg(absolute(url_for("signup.mine", signup_id=signup_id, secret=secret)))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -108,6 +108,8 @@ def values_of(activity: Activity, zone: ZoneInfo) -> dict[str, Any]:
         "reminder_hours": str(activity.signup.reminder_hours),
         "opens_days": str(activity.signup.opens_days or ""),
         "closes_hours": str(activity.signup.closes_hours or ""),
+        "signup_for": "course" if activity.signup.course else "date",
+        "approval": activity.signup.approval,
         "status": activity.status,
         "status_note": activity.status_note.get("sv", ""),
         "status_notes": activity.status_note,
@@ -304,6 +306,8 @@ def parse(
         reminder_hours=int(reminder) if reminder in REMINDER_CHOICES else 24,
         opens_days=window["opens_days"],
         closes_hours=window["closes_hours"],
+        course=form.get("signup_for") == "course",
+        approval=form.get("approval") == "yes",
     )
 
     status = form.get("status", "scheduled")

@@ -129,6 +129,7 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
             languages=LANGUAGES,
             problem=problem,
             saved=request.args.get("saved") == "1",
+            decided=DECIDED.get(request.args.get("decided", ""), lambda: None)(),
         ),
         400 if problem else 200,
     )
@@ -136,9 +137,51 @@ def occurrence(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
     return response
 
 
+DECIDED = {  # ?decided=<answer> after approving or declining a signup
+    "confirmed": lambda: _("Godkänd. Personen har fått en plats."),
+    "waitlisted": lambda: _("Godkänd. Det är fullt, så personen står nu sist på väntelistan."),
+    "declined": lambda: _("Du har sagt nej till anmälan."),
+}
+
+
+@bp.post("/o/<activity_id>/<rid>/decide")
+@organiser_access.organiser_required
+def decide(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
+    """Approve or decline one pending signup of this occurrence (a course: every date
+    left); the person hears the answer in their own language, by SMS or Web Push."""
+    svc = services.get()
+    _occurrence(activity_id, rid)
+    answer, _sep, signup_id = request.form.get("decide", "").partition(":")
+    if answer not in ("approve", "decline"):
+        abort(400)
+    if signup_id not in {s.id for s in svc.signups.signups_for(activity_id, rid)}:
+        abort(404)
+    try:
+        decided, _records = svc.signups.decide(signup_id, approve=answer == "approve")
+    except SignupError:  # decided already (a second tap, or another organiser)
+        return redirect(url_for("organiser.occurrence", activity_id=activity_id, rid=rid), 303)
+    account = current_account()
+    svc.audit.record(
+        account.id if account else "organiser-pin",
+        "approved" if answer == "approve" else "declined",
+        "signups",
+        f"{activity_id}/{rid}",
+        {"status": "pending"},
+        {"status": decided.status, "code": decided.code},
+    )
+    svc.tell_decided(decided)
+    return redirect(
+        url_for("organiser.occurrence", activity_id=activity_id, rid=rid, decided=decided.status),
+        code=303,
+    )
+
+
 SMS_KINDS = {
     "confirmed": lambda: _("Bekräftelser"),
     "promoted": lambda: _("Plats från väntelistan"),
+    "approved": lambda: _("Godkända anmälningar"),
+    "approved_waiting": lambda: _("Godkända till väntelistan"),
+    "declined": lambda: _("Nej till anmälan"),
     "reminder": lambda: _("Påminnelser"),
     "cancelled": lambda: _("Inställt"),
     "moved": lambda: _("Ändrad tid eller plats"),

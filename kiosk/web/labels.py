@@ -48,6 +48,8 @@ AUDIT_ACTIONS = {
     "reviewed": _l("granskade"),
     "sent": _l("skickade"),
     "invited": _l("bjöd in"),
+    "approved": _l("godkände"),
+    "declined": _l("sa nej till"),
 }
 
 AUDIT_KINDS = {
@@ -63,6 +65,7 @@ AUDIT_KINDS = {
     "sms": _l("sms"),
     "store": _l("hela tavlan"),
     "door_counts": _l("antal vid dörren"),
+    "signups": _l("anmälan"),
 }
 
 
