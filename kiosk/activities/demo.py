@@ -597,7 +597,7 @@ def build_activities(today: datetime) -> list[Activity]:
             organiser_id="demo-vuxenskolan",
             audiences=["everyone"],
             languages=["sv", "ar"],
-            signup=SignupSettings(True, 8),
+            signup=SignupSettings(True, 8, approval=True),  # the study circle's leader answers
         ),
         series(
             3,
@@ -687,7 +687,7 @@ def build_activities(today: datetime) -> list[Activity]:
             organiser_id="demo-rodakorset",
             audiences=["women"],
             languages=["sv", "ar", "fa_AF"],
-            signup=SignupSettings(True, 10),
+            signup=SignupSettings(True, 10, course=True),  # one signup for all six Saturdays
         ),
         series(
             4,

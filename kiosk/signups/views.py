@@ -198,10 +198,10 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
     activity = occurrence.activity
     now = svc.now()
     dates = None
-    if activity.signup.course and activity.signup.required:
+    if activity.signup.course and activity.signup.required and occurrence.status != "cancelled":
         dates = courses.dates_left(activity, now)
-        if dates:
-            occurrence = dates[0]
+        if dates and occurrence.end > now:
+            occurrence = dates[0]  # the course's signup starts at its next date
     closed_reason = None
     if occurrence.status == "cancelled":
         closed_reason = _("Det här tillfället är inställt. Du kan inte anmäla dig.")

@@ -147,3 +147,59 @@ def test_the_activity_form_sets_confirmation_and_reminder(app: Flask, people: No
     assert stored["signup"]["sms_confirm"] is True and stored["signup"]["reminder_hours"] == 2
     form = edit_form(client, activity_id)
     assert form["reminder_hours"] == "2" and form.get("sms_confirm") == ["yes"]
+
+
+def test_the_organisers_answer_is_told_once_in_the_persons_language(app: Flask) -> None:
+    svc = services.get_for(app)
+    activity, occ = swim(app)
+    activity.signup.approval = True
+    activity.signup.capacity = 1
+    svc.store.put("activities", activity.to_doc())
+    occ = expand(activity, FIXED_NOW, FIXED_NOW + timedelta(days=7))[0]
+    first, second, third = join(app, occ, "ti"), join(app, occ, "ar"), join(app, occ, "so")
+    with app.app_context():
+        assert not svc.notifier.signed_up(first)  # pending: nothing to confirm yet
+        approved, _ = svc.signups.decide(first.id, approve=True)
+        assert svc.notifier.decided(approved)
+        assert not svc.notifier.decided(approved)  # the same answer noticed twice: once
+        waiting, _ = svc.signups.decide(second.id, approve=True)  # the one place is taken
+        assert svc.notifier.decided(waiting)
+        declined, _ = svc.signups.decide(third.id, approve=False)
+        assert svc.notifier.decided(declined)
+    sent = {kind: (lang, text) for kind, lang, text in texts(app)}
+    assert {kind: lang for kind, (lang, _) in sent.items()} == {
+        "approved": "ti",
+        "approved_waiting": "ar",
+        "declined": "so",
+    }
+    assert "ምሕንባስ" in sent["approved"][1] and "ኣዳላዊ" in sent["approved"][1]
+    assert "قائمة الانتظار" in sent["approved_waiting"][1]
+    assert "qabanqaabiyuhu" in sent["declined"][1].lower()
+
+
+def test_a_promoted_course_hears_it_once_for_its_next_date(app: Flask) -> None:
+    svc = services.get_for(app)
+    activity, _ = swim(app)
+    activity.rrule, activity.signup.capacity, activity.signup.course = (
+        "FREQ=WEEKLY;COUNT=4",
+        1,
+        True,
+    )
+    svc.store.put("activities", activity.to_doc())
+    dates = expand(activity, FIXED_NOW, FIXED_NOW + timedelta(days=60))
+    book = svc.signups
+
+    def enrol(lang: str):  # type: ignore[no-untyped-def]
+        return book.add(
+            dates[0], name="S", adults=1, children=0, phone="+46735551234", language=lang,
+            course=dates,
+        )  # fmt: skip
+
+    holder, secret = enrol("sv")
+    enrol("ti")
+    _, promoted = book.cancel(holder.id, secret)
+    assert len(promoted) == 4
+    with app.app_context():
+        assert svc.notifier.promoted(promoted) == 1
+    ((kind, lang, text),) = texts(app)
+    assert (kind, lang) == ("promoted", "ti") and "ምሕንባስ" in text
