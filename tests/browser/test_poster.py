@@ -164,6 +164,7 @@ def to_png(pdf: Path, name: str) -> Path:
         (LONG, "sv", "poster-a4-long-sv"),
         (CROWDED, "fa_AF", "poster-a4-crowded-fa_AF"),
         ("demo-kvinnofrukost@motesplats", "ti", "poster-a4-ti"),
+        ("demo-cykelkurs@motesplats", "ar", "poster-a4-course-ar"),  # one signup, all dates
     ],
 )
 def test_poster_prints_on_one_a4_page_and_its_qr_scans_to_the_signup(  # type: ignore[no-untyped-def]

@@ -173,6 +173,9 @@ def test_cancelled_next_time_is_skipped_and_said(web: FlaskClient) -> None:
     assert "Varje lördag" in poster and "10:00–12:00" in poster
     assert "Inställt: lördag 28 november" in poster
     assert "Nästa gång: lördag 5 december" in poster
+    assert "En kurs: en anmälan gäller alla tillfällen som är kvar." in poster  # one signup
+    both = sheet(web.get("/a/demo-cykelkurs@motesplats/poster?also=ar").get_data(as_text=True))
+    assert "دورة: التسجيل الواحد يشمل كل المواعيد المتبقية." in both
     assert qr_body(f"{BASE}/a/demo-cykelkurs@motesplats/signup?lang=sv") in poster
     # the stable address leads past the cancelled Saturday to the next open one
     response = web.get("/a/demo-cykelkurs@motesplats/signup?lang=sv")
