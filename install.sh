@@ -90,6 +90,7 @@ say "Compiling translations"
 
 say "Creating the data folder"
 mkdir -p data
+chmod 700 data  # names, phones and password hashes: the owner only (files are made 0600)
 # The key pair Web Push is signed with (VAPID, RFC 8292): made once, kept in the data folder.
 .venv/bin/python -m kiosk.messaging.web_push data >/dev/null
 
@@ -171,6 +172,7 @@ if [ "$SERVICE" = 1 ]; then
   mkdir -p "$SERVICE_DATA"
   .venv/bin/python -m kiosk.messaging.web_push "$SERVICE_DATA" >/dev/null
   chown -R "$SERVICE_USER:" /var/lib/motesplats
+  chmod -R go-rwx "$SERVICE_DATA"  # folders 0700, files 0600: only the service reads them
   if ! runuser -u "$SERVICE_USER" -- test -r "$PWD/kiosk/__init__.py"; then
     echo "The user '$SERVICE_USER' cannot read $PWD. Put Mötesplats in a folder everyone" >&2
     echo "can read, for example: sudo mv $PWD /opt/motesplats, then run this again there." >&2

@@ -66,6 +66,7 @@ class Services:
     zone: ZoneInfo
     signups: SignupBook
     signup_limit: RateLimiter
+    party_limit: RateLimiter  # people one phone signs up to one date (or course) in a day
     retention: timedelta
     accounts: AccountBook
     audit: AuditLog
@@ -196,6 +197,7 @@ def build(
         zone=zone,
         signups=signups,
         signup_limit=RateLimiter(settings["SIGNUP_RATE_LIMIT"], 600),
+        party_limit=RateLimiter(settings["SIGNUP_MAX_PEOPLE"], 86400),
         retention=timedelta(days=settings["SIGNUP_RETENTION_DAYS"]),
         accounts=AccountBook(store, clock, password_hasher(settings["PASSWORD_PROFILE"])),
         audit=audit,

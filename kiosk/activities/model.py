@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import uuid
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -71,6 +71,19 @@ def parse_utc(text: str) -> datetime:
 def recurrence_id(original_start: datetime) -> str:
     """The name of an occurrence: its originally planned instant in UTC."""
     return original_start.astimezone(UTC).strftime(RECURRENCE_ID_FORMAT)
+
+
+# Dates a person may ask for or type: the clock and the calendars reach them (year 1 or
+# 9999 cannot be turned into UTC and back, or moved on by a week).
+YEARS = (1900, 9000)
+
+
+def parse_day(text: str) -> date:
+    """An ISO date (YYYY-MM-DD) a person asked for, within YEARS; ValueError otherwise."""
+    day = date.fromisoformat(text.strip())
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(f"{day} is outside the years {YEARS}")
+    return day
 
 
 def parse_recurrence_id(text: str) -> datetime:

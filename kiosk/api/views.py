@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from werkzeug.http import is_resource_modified
 
 from kiosk import services
-from kiosk.activities.model import AUDIENCES
+from kiosk.activities.model import AUDIENCES, parse_day
 from kiosk.activities.recurrence import Occurrence
 from kiosk.board.agenda import BoardFilter, Snapshot, occurrences_between
 from kiosk.ical.write import calendar_bytes
@@ -44,7 +44,7 @@ def _parse_day(name: str, default: date) -> date:
     text = request.args.get(name)
     if not text:
         return default
-    return date.fromisoformat(text)
+    return parse_day(text)
 
 
 def occurrence_json(occ: Occurrence, snap: Snapshot) -> dict[str, Any]:

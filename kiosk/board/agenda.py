@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from kiosk.activities.model import Activity, Organiser, Place, SiteSettings, parse_recurrence_id
+from kiosk.activities.model import (
+    YEARS,
+    Activity,
+    Organiser,
+    Place,
+    SiteSettings,
+    parse_recurrence_id,
+)
 from kiosk.activities.recurrence import Occurrence, expand, expand_all, next_days
 from kiosk.languages import LANGUAGES
 from kiosk.signups.book import Counts
@@ -99,6 +106,8 @@ def find_occurrence(snap: Snapshot, activity_id: str, rid: str) -> Occurrence | 
         planned = parse_recurrence_id(rid)
     except ValueError:
         return None
+    if not YEARS[0] <= planned.year <= YEARS[1]:
+        return None  # year 1 or 9999 from a typed address: no occurrence, no overflow
     override = activity.overrides.get(rid)
     around = override.start if override and override.start else planned
     day = timedelta(days=1)

@@ -30,7 +30,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.activities.model import parse_recurrence_id
+from kiosk.activities.model import parse_day, parse_recurrence_id
 from kiosk.activities.recurrence import expand
 from kiosk.board.agenda import Snapshot
 from kiosk.municipality.door_counts import DoorCount
@@ -217,6 +217,6 @@ def chosen_period(
 def parse_month(text: str | None, fallback: date) -> date:
     """`YYYY-MM` as the first day of that month; the fallback when missing or wrong."""
     try:
-        return datetime.strptime(text or "", "%Y-%m").date()
+        return parse_day(f"{(text or '')[:7]}-01") if len(text or "") == 7 else parse_day("")
     except ValueError:
         return fallback.replace(day=1)

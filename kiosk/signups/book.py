@@ -445,7 +445,7 @@ class SignupBook:
         with self.store.lock():
             for signup_id in self._state:
                 if signup_id.startswith(token[:8]) and hmac.compare_digest(
-                    token, self.sms_token(signup_id)
+                    token.encode(), self.sms_token(signup_id).encode()
                 ):
                     return Signup.from_doc(self._doc(signup_id))
         raise SignupError("bad_token")
@@ -457,7 +457,9 @@ class SignupBook:
         if doc is None:
             raise SignupError("bad_token")
         by_link = hmac.compare_digest(doc["token_hash"], hash_secret(secret))
-        if not by_link and not hmac.compare_digest(secret, self.sms_token(signup_id)):
+        if not by_link and not hmac.compare_digest(
+            secret.encode(), self.sms_token(signup_id).encode()
+        ):
             raise SignupError("bad_token")
         return Signup.from_doc(doc)
 

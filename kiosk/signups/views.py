@@ -228,6 +228,23 @@ def form(activity_id: str, rid: str):  # type: ignore[no-untyped-def]
             problems = [
                 _("Du har gjort många anmälningar på kort tid. Vänta en stund och försök igen.")
             ]
+        elif (
+            not problems
+            and not client_is_kiosk()
+            and not svc.signups.has_key(key)
+            and not svc.party_limit.allow(
+                f"{request.remote_addr}|{activity.id}/{'' if dates else occurrence.recurrence_id}",
+                entry.adults + entry.children,
+            )
+        ):
+            # one phone cannot take every place of a date (ten signups of ten people)
+            problems = [
+                _(
+                    "Från en telefon kan du anmäla högst %(most)s personer till samma tillfälle."
+                    " Fråga arrangören om ni behöver fler platser.",
+                    most=current_app.config["SIGNUP_MAX_PEOPLE"],
+                )
+            ]
         if not problems:
             try:
                 signup, secret = svc.signups.add(

@@ -23,7 +23,22 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+def keep_private(folder: Path) -> None:
+    """The data folder and everything in it readable by its owner only: names, phones,
+    help texts, password hashes and calendar passwords live there (folders 0700, files
+    0600; a folder made by an older version or copied in is tightened)."""
+    for path in [folder, *folder.rglob("*")]:
+        try:
+            if path.is_symlink():
+                continue
+            wanted = 0o700 if path.is_dir() else 0o600
+            if path.stat().st_mode & 0o777 != wanted:
+                os.chmod(path, wanted)
+        except OSError:  # a file that went away meanwhile, or not ours: left as it is
+            continue
+
+
+def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Replace `path` with `data` atomically and durably.
 
     On failure (a full disk, say) the temporary file is removed, the old file is untouched,

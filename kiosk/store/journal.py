@@ -58,7 +58,7 @@ from tinydb.storages import MemoryStorage
 
 from kiosk.store import Document, Store, StoreError, StoreFull, StoreLocked
 from kiosk.store.commit_lock import CommitLock
-from kiosk.store.durable import atomic_write, is_disk_full, move_aside, timestamp
+from kiosk.store.durable import atomic_write, is_disk_full, keep_private, move_aside, timestamp
 
 log = logging.getLogger("motesplats.store")
 
@@ -151,8 +151,9 @@ class JournalStore(Store):
     ) -> None:
         self.data_dir = Path(data_dir)
         self._migrate = migrate
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        (self.data_dir / BACKUP_DIR).mkdir(exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (self.data_dir / BACKUP_DIR).mkdir(mode=0o700, exist_ok=True)
+        keep_private(self.data_dir)
         self.snapshot_path = self.data_dir / SNAPSHOT_NAME
         self.journal_path = self.data_dir / JOURNAL_NAME
         self.backup_dir = self.data_dir / BACKUP_DIR
@@ -414,7 +415,7 @@ class JournalStore(Store):
             os.close(self._journal_fd)
             self._journal_fd = None
         atomic_write(self.journal_path, b"")
-        self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         self._journal_bytes = 0
         self._synced_seq = max(self._synced_seq, self._seq)  # the snapshot holds it all
 
@@ -576,7 +577,7 @@ class JournalStore(Store):
     # ---- guards ----------------------------------------------------------------------
 
     def _lock_folder(self) -> int:
-        fd = os.open(self.data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -51,7 +51,7 @@ def make(store: Store, data_dir: Path, night: date, keep: int, copy_dir: Path | 
                 "backup copy skipped: %s is not there (is the USB stick plugged in?)", folder
             )
             continue
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
         try:
             atomic_write(folder / name, raw)
         except OSError as exc:

@@ -111,6 +111,7 @@ Environment=MOTESPLATS_DATA_DIR={where.data_dir}
 Environment=MOTESPLATS_PORT={where.port}
 Environment=PYTHONUNBUFFERED=1
 ExecStart={where.console_script} serve
+UMask=0077
 Restart=on-failure
 RestartSec=3
 TimeoutStartSec=180

@@ -27,6 +27,7 @@ from kiosk.activities.model import (
     Activity,
     SignupSettings,
     new_uid,
+    parse_day,
     plain_digits,
     whole_days,
 )
@@ -37,7 +38,6 @@ REPEATS = ("none", "weekly", "biweekly", "custom")
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 MAX_TITLE = 120
 MAX_DESCRIPTION = 4000
-YEARS = (1900, 9000)  # dates outside are refused
 
 
 @dataclass
@@ -160,10 +160,9 @@ def _parse_date(text: str) -> date | None:
     """An ISO date in years the clock and the calendars can reach (year 1 or 9999 cannot
     be turned into UTC and back), else None."""
     try:
-        day = date.fromisoformat(text.strip())
+        return parse_day(text)
     except ValueError:
         return None
-    return day if YEARS[0] <= day.year <= YEARS[1] else None
 
 
 def parse(

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
@@ -105,8 +106,18 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-def safe_next(target: str | None, default: str) -> str:
-    """Only paths on this server, never `//other.host` or `https://…`."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+def safe_next(target: str | None, default: str, under: str = "/") -> str:
+    """`target` if it is a path on this server below `under`, else `default`: never
+    `//other.host`, `https://…`, a backslash, or any space or control character (browsers
+    drop a tab, so `/\t/evil.example` would be `//evil.example`; a newline would break the
+    Location header)."""
+    if not target or len(target) > 2000 or not target.startswith(under):
+        return default
+    if target.startswith("//") or "\\" in target:
+        return default
+    if any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target

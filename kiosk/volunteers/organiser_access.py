@@ -28,7 +28,8 @@ def pin_configured() -> bool:
 
 def check_pin(pin: str) -> bool:
     expected = current_app.config["ORGANISER_PIN"]
-    return bool(expected) and hmac.compare_digest(pin.strip(), expected)
+    # as bytes: compare_digest refuses str with non-ASCII characters (a PIN typed in Arabic digits)
+    return bool(expected) and hmac.compare_digest(pin.strip().encode(), expected.encode())
 
 
 def log_in() -> None:

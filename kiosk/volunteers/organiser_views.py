@@ -20,13 +20,13 @@ from kiosk.municipality.spreadsheet import excel_csv
 from kiosk.signups.book import SignupError
 from kiosk.signups.phone import readable as readable_phone
 from kiosk.volunteers import organiser_access
-from kiosk.volunteers.auth import current_account
+from kiosk.volunteers.auth import current_account, safe_next
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
 
 def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/organiser") else url_for("organiser.index")
+    return safe_next(target, url_for("organiser.index"), under="/organiser/")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
             return None
         sent = request.form.get(FIELD, "")
         expected = session.get(FIELD, "")
-        if expected and sent and hmac.compare_digest(sent, expected):
+        if expected and sent and hmac.compare_digest(sent.encode(), expected.encode()):
             return None
         message = _("Formuläret hade gått ut. Ladda om sidan och försök igen.")
         return render_template("error.html", message=message), 400

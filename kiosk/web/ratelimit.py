@@ -13,25 +13,28 @@ from collections import deque
 
 class RateLimiter:
     def __init__(self, max_events: int, per_seconds: float) -> None:
+        """At most `max_events` (or that much weight) per key within `per_seconds`."""
         self.max_events = max_events
         self.per_seconds = per_seconds
-        self._events: dict[str, deque[float]] = {}
+        self._events: dict[str, deque[tuple[float, int]]] = {}
         self._lock = threading.Lock()
 
-    def allow(self, key: str) -> bool:
-        """Count one event for `key`; False if it is over the limit (and then not counted)."""
+    def allow(self, key: str, weight: int = 1) -> bool:
+        """Count an event of `weight` (people in a signup, say) for `key`; False if it would
+        go over the limit (and then it is not counted)."""
         now = time.monotonic()
         with self._lock:
             if len(self._events) > 10_000:
                 self._forget_idle(now)
             events = self._events.setdefault(key, deque())
-            while events and events[0] <= now - self.per_seconds:
+            while events and events[0][0] <= now - self.per_seconds:
                 events.popleft()
-            if len(events) >= self.max_events:
+            if sum(w for _t, w in events) + weight > self.max_events:
                 return False
-            events.append(now)
+            events.append((now, weight))
             return True
 
     def _forget_idle(self, now: float) -> None:
-        for key in [k for k, v in self._events.items() if not v or v[-1] <= now - self.per_seconds]:
+        idle = [k for k, v in self._events.items() if not v or v[-1][0] <= now - self.per_seconds]
+        for key in idle:
             del self._events[key]

@@ -3,8 +3,8 @@
 Owns the log format (set up by `motesplats serve`), the request id (taken from a sane
 `X-Request-Id` sent by the municipality's proxy, else made here; echoed in the answer) and
 one access line per request. No personal data: bodies are never logged, the query string is
-left out (it may carry a name in a shared link), and the secret of a private signup link
-is masked.
+left out (it may carry a name in a shared link), and the secrets in paths (private signup
+links, text-message links, invitations) are masked; control characters are escaped.
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ from flask import Flask, g, has_request_context, request
 
 log = logging.getLogger("motesplats.http")
 INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{6,64}$")
-PRIVATE_LINK = re.compile(r"^(/(?:qr/)?s/[0-9a-f]{32}/)[^/]+")
+# Paths that carry a secret: a signup's private link (and its QR), the short link in text
+# messages, an invitation to volunteer.
+PRIVATE_LINK = re.compile(r"^(/(?:qr/)?s/[0-9a-f]{32}/|/m/|/admin/join/)[^/]+")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 ENVIRON_KEY = "motesplats.request_id"
 FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s %(message)s"
 
@@ -36,8 +39,10 @@ class RequestIdFilter(logging.Filter):
 
 
 def safe_path(path: str) -> str:
-    """The path as it may be logged: a private link's secret masked."""
-    return PRIVATE_LINK.sub(r"\1***", path)
+    """The path as it may be logged: a secret masked, control characters escaped (a `%0A`
+    in a path must not forge a second log line), at most 300 characters."""
+    masked = PRIVATE_LINK.sub(r"\1***", path[:300])
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", masked)
 
 
 def setup(level: str) -> None:

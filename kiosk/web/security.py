@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from kiosk.store.opening import secret_key
 
@@ -17,6 +17,11 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+
+
+# Pages with personal data or secrets: no browser or proxy keeps a copy (the logo under
+# /admin/logo/ sets its own caching and is left as it is).
+PRIVATE_AREAS = ("/admin", "/organiser", "/translate", "/s/", "/m/")
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +37,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def headers(response: Response) -> Response:
+        if request.path.startswith(PRIVATE_AREAS) and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"  # names, phones, tokens: never kept
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

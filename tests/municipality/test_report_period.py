@@ -60,7 +60,9 @@ def test_a_long_period_keeps_the_latest_months() -> None:
     assert len(month_starts(first, last)) == 36
 
 
-def test_the_earliest_year_does_not_break() -> None:
-    first, last = chosen_period(None, "0001-03", date(2026, 12, 1))
-    assert first == date(1, 1, 1) and last == date(1, 3, 1)
+def test_years_out_of_reach_fall_back_to_the_default_period() -> None:
+    today = date(2026, 12, 1)
+    for far in ("0001-03", "9999-12"):
+        assert chosen_period(None, far, today) == chosen_period(None, None, today)
+        assert chosen_period(far, far, today) == chosen_period(None, None, today)
     assert months_before(date(2026, 1, 1), -1) == date(2026, 2, 1)

@@ -147,8 +147,10 @@ def test_cancel_via_private_link_promotes_the_first_waiting(
     svc = services.get_for(app)
     activity = svc.catalogue.snapshot().activities["demo-simning-kvinnor@motesplats"]
     links = []
-    for i in range(10):  # 20 places: parties of 2
-        links.append(sign_up(client, name=f"P{i}", adults="2").headers["Location"])
+    for i in range(10):  # 20 places: parties of 2, from ten phones
+        links.append(
+            sign_up(client, ip=f"192.0.2.{20 + i}", name=f"P{i}", adults="2").headers["Location"]
+        )
     waiting = [  # from another phone: one person, then a party of two
         sign_up(client, ip="192.0.2.11", name=f"W{i}", adults=str(i + 1)).headers["Location"]
         for i in range(2)

@@ -60,3 +60,25 @@ def test_new_day_renders_a_new_page(tmp_path) -> None:  # type: ignore[no-untype
     assert "After School Club" in tuesday.split('id="week-heading"')[0]
     assert "Språkträning i byahuset" in wednesday.split('id="week-heading"')[0]
     services.get_for(app).store.close()
+
+
+def test_made_up_queries_and_hosts_do_not_push_the_board_out(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Issue "hostile world", point 3: `/?x=N` with a new N each time, or a new Host header,
+    once missed the cache every time and evicted the real pages."""
+    pages = services.get_for(app).pages
+    board = client.get("/?lang=sv")
+    misses = pages.misses
+    for n in range(300):  # unknown parameters: one page, rendered once
+        answer = client.get(f"/?lang=sv&x={n}", environ_base={"REMOTE_ADDR": "127.0.0.9"})
+        assert answer.data == board.data
+    assert pages.misses == misses
+    for n in range(80):  # known parameters with made-up values, and made-up hosts
+        client.get(f"/?place=p{n}&lang=sv", environ_base={"REMOTE_ADDR": "127.0.0.9"})
+        client.get("/?lang=sv", headers={"Host": f"h{n}.evil.example"})
+    misses = pages.misses
+    again = client.get("/?lang=sv")
+    assert pages.misses == misses and again.headers["ETag"] == board.headers["ETag"]
+    detail = client.get("/a/demo-simning-kvinnor@motesplats?lang=ar&utm_source=x")
+    assert detail.status_code == 200 and 'lang="ar"' in detail.get_data(as_text=True)

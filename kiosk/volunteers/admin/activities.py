@@ -12,7 +12,14 @@ from flask_babel import gettext as _
 
 from kiosk import services
 from kiosk.activities import clash
-from kiosk.activities.model import AUDIENCES, Activity, Override, plain_digits, whole_days
+from kiosk.activities.model import (
+    AUDIENCES,
+    Activity,
+    Override,
+    parse_day,
+    plain_digits,
+    whole_days,
+)
 from kiosk.activities.recurrence import expand
 from kiosk.board import agenda
 from kiosk.languages import BY_CODE, LANGUAGES, SOURCE_LANGUAGE, SPOKEN_NAMES
@@ -282,7 +289,7 @@ def occurrence_on_day(activity_id: str):  # type: ignore[no-untyped-def]
     assert account is not None
     activity = _activity_or_404(activity_id, account)
     try:
-        day = date.fromisoformat(request.args.get("day", "")[:10])
+        day = parse_day(request.args.get("day", "")[:10])
     except ValueError:
         flash(_("Välj ett datum i kalendern."))
         return redirect(url_for("admin.edit", activity_id=activity_id, _anchor="dates"), code=303)
@@ -330,7 +337,7 @@ def week():  # type: ignore[no-untyped-def]
     """All activities of a week by place (rows) and day (columns), everyone's, to plan."""
     svc = services.get()
     try:
-        first = date.fromisoformat(request.args.get("start", ""))
+        first = parse_day(request.args.get("start", "")[:10])
     except ValueError:
         first = svc.now().date()
     first -= timedelta(days=first.weekday())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from kiosk.activities.model import Activity
+from kiosk.activities.model import Activity, parse_day
 from kiosk.activities.recurrence import Occurrence, expand
 
 MOST_MONTHS = 36  # a series without an end is listed three years ahead
@@ -55,7 +55,7 @@ def series_months(activity: Activity, now: datetime, asked: str | None) -> Serie
     ahead = expand(activity, local_now, _midnight(horizon, activity))
     months = sorted({month_start(o.start.astimezone(activity.zone).date()) for o in ahead})
     try:
-        shown = date.fromisoformat(f"{(asked or '')[:7]}-01")
+        shown = parse_day(f"{(asked or '')[:7]}-01")
     except ValueError:
         shown = months[0] if months else first
     if months and shown not in months:
