@@ -63,3 +63,23 @@ def test_pages_from_the_page_cache_are_logged_too(client: FlaskClient, lines) ->
     again = client.get("/?lang=sv", headers={"X-Request-Id": "second-visit-01"})
     assert again.status_code == 200 and again.headers["X-Request-Id"] == "second-visit-01"
     assert "request_id=second-visit-01 method=GET path=/ status=200" in lines.text
+
+
+def test_secrets_in_paths_are_masked_and_no_line_can_be_forged(client: FlaskClient, lines) -> None:  # type: ignore[no-untyped-def]
+    """Issue "hostile world", point 10: invitation tokens were logged in clear, and a %0A in
+    a path wrote a second, made-up log line."""
+    client.get("/admin/join/Secret-Invitation-Token-123")
+    client.get("/m/abcdefgh2345678901ab")
+    client.get("/a/x%0A2026-12-01T00:00:00 level=INFO logger=forged path=/admin")
+    text = lines.text
+    assert "Secret-Invitation-Token-123" not in text and "path=/admin/join/***" in text
+    assert "abcdefgh2345678901ab" not in text and "path=/m/***" in text
+    assert "path=/a/x\\x0a2026-12-01" in text  # on its own line, escaped
+    assert not any(line.startswith("2026-12-01T00:00:00") for line in text.splitlines())
+
+
+@pytest.mark.parametrize("path", ["/admin/login", "/organiser/login", "/admin/join/nope"])
+def test_volunteers_pages_are_never_kept_by_a_browser_or_proxy(
+    client: FlaskClient, path: str
+) -> None:
+    assert client.get(path).headers.get("Cache-Control") == "no-store"
