@@ -3,8 +3,11 @@
 Owns the tables `accounts` and `invitations`. Passwords are hashed with argon2id
 (argon2-cffi's RFC 9106 low-memory profile, from the setting `PASSWORD_PROFILE`: tests
 choose argon2-cffi's CHEAPEST); a wrong password and an unknown name cost the
-same time. After `LOCK_AFTER` wrong passwords in a row an account is locked for
-`LOCK_MINUTES`; a right password while locked still fails. Admins invite organisers with a
+same time. After `LOCK_AFTER` wrong passwords in a row for one name *from one device*
+(its address), that device is locked out of that name for `LOCK_MINUTES`, whether the name
+exists or not (so "locked" tells nothing about which names exist); a right password from
+that device still fails meanwhile. Other devices are not affected: a phone guessing cannot
+lock the admin out at the kiosk. Admins invite organisers with a
 one-time link whose token is stored only as a SHA-256 hash and expires after
 `INVITATION_DAYS`. No HTTP here: `kiosk.volunteers.auth` keeps the logged-in account in the session.
 
@@ -19,6 +22,7 @@ import contextlib
 import hashlib
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,6 +39,7 @@ INVITATIONS = "invitations"
 ROLES = ("admin", "organiser", "translator")
 LOCK_AFTER = 10
 LOCK_MINUTES = 15
+MAX_TRACKED = 10_000  # (device, name) pairs remembered; beyond, only current lockouts
 INVITATION_DAYS = 7
 MIN_PASSWORD = 10
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -153,6 +158,28 @@ class AccountBook:
         self.clock = clock
         self.hasher = hasher or password_hasher()
         self._dummy_hash: str | None = None
+        # (device, name) -> (wrong passwords in a row, locked until): in memory, bounded
+        self._failures: dict[tuple[str, str], tuple[int, datetime | None]] = {}
+        self._failures_lock = threading.Lock()
+
+    def _locked_until(self, key: tuple[str, str], now: datetime) -> datetime | None:
+        with self._failures_lock:
+            _count, until = self._failures.get(key, (0, None))
+        return until if until and until > now else None
+
+    def _failed(self, key: tuple[str, str], now: datetime) -> datetime | None:
+        """Count a wrong password; when it locks the device out, until when."""
+        with self._failures_lock:
+            if len(self._failures) > MAX_TRACKED:
+                self._failures = {k: v for k, v in self._failures.items() if v[1] and v[1] > now}
+            count, _until = self._failures.get(key, (0, None))
+            count += 1
+            if count >= LOCK_AFTER:
+                until = now + timedelta(minutes=LOCK_MINUTES)
+                self._failures[key] = (0, until)
+                return until
+            self._failures[key] = (count, None)
+            return None
 
     def _dummy(self) -> str:
         """A hash of a random password: verifying unknown names against it costs what a
@@ -233,32 +260,35 @@ class AccountBook:
                 raise AccountError("unknown")
             self.store.put(ACCOUNTS, account.to_doc())
 
-    def authenticate(self, username: str, password: str) -> Account:
-        """The account if the password is right; AccountError("wrong"/"locked") otherwise."""
+    def authenticate(self, username: str, password: str, device: str = "-") -> Account:
+        """The account if the password is right; AccountError("wrong"/"locked") otherwise.
+        `device`: where the attempt comes from (the client's address); lockouts are per
+        device and name (module docstring)."""
         now = self.clock()
+        key = (device, username.strip().lower()[:100])
+        until = self._locked_until(key, now)
+        if until:
+            raise AccountError("locked", until)
         account = self.get(username) if username.strip() else None
         if account is None or not account.active:
             with contextlib.suppress(VerificationError):
                 self.hasher.verify(self._dummy(), password or "-")
-            raise AccountError("wrong")
-        if account.locked_until and parse_utc(account.locked_until) > now:
-            raise AccountError("locked", parse_utc(account.locked_until))
-        try:
-            self.hasher.verify(account.password_hash, password)
-            ok = True
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
+        else:
+            try:
+                self.hasher.verify(account.password_hash, password)
+                ok = True
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                ok = False
+        if not ok or account is None:
+            until = self._failed(key, now)
+            if until:
+                raise AccountError("locked", until)
+            raise AccountError("wrong")
+        with self._failures_lock:
+            self._failures.pop(key, None)
         with self.store.lock():
             fresh = self.get(account.id) or account
-            if not ok:
-                fresh.failed_logins += 1
-                if fresh.failed_logins >= LOCK_AFTER:
-                    fresh.locked_until = utc_iso(now + timedelta(minutes=LOCK_MINUTES))
-                    fresh.failed_logins = 0
-                self.store.put(ACCOUNTS, fresh.to_doc())
-                if fresh.locked_until and parse_utc(fresh.locked_until) > now:
-                    raise AccountError("locked", parse_utc(fresh.locked_until))
-                raise AccountError("wrong")
             fresh.failed_logins = 0
             fresh.locked_until = None
             fresh.last_login = utc_iso(now)

@@ -67,23 +67,49 @@ def test_wrong_password_and_unknown_name_say_the_same(client: FlaskClient) -> No
         assert "Fel namn eller lösenord." in response.get_data(as_text=True)
 
 
-def test_ten_wrong_passwords_lock_the_account_for_a_while(
+PHONE = {"REMOTE_ADDR": "127.0.0.7"}  # a phone on the hall's Wi-Fi; the kiosk is 127.0.0.1
+
+
+def login_from(client: FlaskClient, where: dict[str, str], name: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/admin/login",
+        data={"csrf_token": csrf(client), "username": name, "password": password},
+        environ_base=where,
+    )
+
+
+def test_ten_wrong_passwords_lock_that_device_out_for_a_while(
     app: Flask, client: FlaskClient, clock: Clock
 ) -> None:
     for _ in range(LOCK_AFTER - 1):
-        assert "Fel namn" in login(client, "omar", "not the password").get_data(as_text=True)
-    locked = login(client, "omar", "not the password").get_data(as_text=True)
-    assert "Kontot är låst till" in locked
-    # even the right password is refused while locked
-    assert "Kontot är låst" in login(client, "omar").get_data(as_text=True)
+        wrong = login_from(client, PHONE, "omar", "not the password").get_data(as_text=True)
+        assert "Fel namn" in wrong
+    locked = login_from(client, PHONE, "omar", "not the password").get_data(as_text=True)
+    assert "För många fel lösenord från den här enheten." in locked
+    # even the right password is refused from that device while locked
+    assert "den här enheten" in login_from(client, PHONE, "omar").get_data(as_text=True)
     clock.now += timedelta(minutes=16)
-    assert login(client, "omar").status_code == 303
+    assert login_from(client, PHONE, "omar").status_code == 303
 
 
-def test_the_lock_is_per_account_not_for_everyone(client: FlaskClient) -> None:
+def test_a_guessing_phone_cannot_lock_the_admin_out_at_the_kiosk(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Issue "hostile world", point 6: ten wrong passwords from a phone once locked the
+    account for everyone, renewable forever."""
     for _ in range(LOCK_AFTER):
-        login(client, "omar", "not the password")
-    assert login(client, "anna").status_code == 303
+        login_from(app.test_client(), PHONE, "anna", "not the password")
+    assert login_from(client, {"REMOTE_ADDR": "127.0.0.1"}, "anna").status_code == 303
+
+
+def test_locked_says_nothing_about_which_names_exist(app: Flask) -> None:
+    answers = {}
+    for name in ("anna", "nobody-here"):
+        phone = app.test_client()
+        for _ in range(LOCK_AFTER):
+            last = login_from(phone, PHONE, name, "not the password")
+        answers[name] = (last.status_code, "den här enheten" in last.get_data(as_text=True))
+    assert answers["anna"] == answers["nobody-here"] == (400, True)
 
 
 def test_a_session_ends_after_session_hours(client: FlaskClient, clock: Clock) -> None:

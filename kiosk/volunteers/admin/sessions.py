@@ -22,12 +22,15 @@ def login():  # type: ignore[no-untyped-def]
         else:
             try:
                 account = svc.accounts.authenticate(
-                    request.form.get("username", "")[:100], request.form.get("password", "")[:200]
+                    request.form.get("username", "")[:100],
+                    request.form.get("password", "")[:200],
+                    device=request.remote_addr or "?",
                 )
             except AccountError as exc:
                 if exc.code == "locked" and exc.until:
                     problem = _(
-                        "För många fel lösenord. Kontot är låst till %(time)s.",
+                        "För många fel lösenord från den här enheten. Försök igen klockan"
+                        " %(time)s.",
                         time=format_time(exc.until.astimezone(svc.zone), "HH:mm"),
                     )
                 else:
