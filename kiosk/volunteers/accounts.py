@@ -79,6 +79,9 @@ class Account(PlainRecord):
     last_login: str | None = None
     active: bool = True
     languages: list[str] = field(default_factory=list)  # a translator's target languages
+    # Sessions carry it: logging out, a new password or deactivation raise it, and every
+    # session issued before (a copied cookie too) ends at its next request.
+    session_generation: int = 0
 
     @property
     def username(self) -> str:
@@ -252,12 +255,24 @@ class AccountBook:
             account.password_hash = hashed
             account.failed_logins = 0
             account.locked_until = None
+            account.session_generation += 1
             self.store.put(ACCOUNTS, account.to_doc())
+
+    def end_sessions(self, username: str) -> None:
+        """End every session of the account, on every device (logout, deactivation)."""
+        with self.store.lock():
+            account = self.get(username)
+            if account is not None:
+                account.session_generation += 1
+                self.store.put(ACCOUNTS, account.to_doc())
 
     def update(self, account: Account) -> None:
         with self.store.lock():
-            if self.store.get(ACCOUNTS, account.id) is None:
+            stored = self.store.get(ACCOUNTS, account.id)
+            if stored is None:
                 raise AccountError("unknown")
+            if stored.get("active", True) and not account.active:
+                account.session_generation += 1  # deactivated: its sessions end now
             self.store.put(ACCOUNTS, account.to_doc())
 
     def authenticate(self, username: str, password: str, device: str = "-") -> Account:

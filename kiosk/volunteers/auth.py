@@ -23,15 +23,21 @@ from kiosk.volunteers.accounts import Account
 
 ACCOUNT_KEY = "account"
 SINCE_KEY = "login_at"
+GENERATION_KEY = "generation"
 
 
 def log_in(account: Account) -> None:
     session.clear()
     session[ACCOUNT_KEY] = account.id
     session[SINCE_KEY] = utc_iso(services.get().clock())
+    session[GENERATION_KEY] = account.session_generation
 
 
 def log_out() -> None:
+    """Log out here, and end the account's sessions everywhere (a copied cookie too)."""
+    name = session.get(ACCOUNT_KEY)
+    if name and current_account() is not None:
+        services.get().accounts.end_sessions(name)
     session.clear()
 
 
@@ -50,11 +56,15 @@ def current_account() -> Account | None:
         except ValueError:
             fresh = False
         found = svc.accounts.get(name) if fresh else None
-        if found is not None and found.active:
+        if (
+            found is not None
+            and found.active
+            and session.get(GENERATION_KEY) == found.session_generation
+        ):
             account = found
         else:
-            session.pop(ACCOUNT_KEY, None)
-            session.pop(SINCE_KEY, None)
+            for key in (ACCOUNT_KEY, SINCE_KEY, GENERATION_KEY):
+                session.pop(key, None)
     g.account = account
     return account
 
