@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kiosk.volunteers import organiser_views as organiser
     from kiosk.volunteers import poster_views as poster
     from kiosk.volunteers.admin import bp as admin_bp
-    from kiosk.web import csrf, formatting, health, i18n, pwa, request_log, security
+    from kiosk.web import csrf, formatting, health, i18n, proxies, pwa, request_log, security
 
     app = Flask(
         __name__,
@@ -63,6 +63,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(help_views.bp)
     app.register_blueprint(ui_review.bp)
     app.register_blueprint(translate.bp)
+    trusted = proxies.parse_networks(app.config["TRUSTED_PROXIES"])
+    app.wsgi_app = proxies.ForwardedFor(app.wsgi_app, trusted)  # type: ignore[method-assign]
     app.wsgi_app = request_log.AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.globals.update(
         current_account=auth.current_account, default_locale=i18n.default_locale

@@ -43,6 +43,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _networks(text: str) -> str:
+    """Addresses or networks, comma-separated (checked here, parsed by kiosk.web.proxies)."""
+    import ipaddress
+
+    for part in text.split(","):
+        if part.strip():
+            ipaddress.ip_network(part.strip(), strict=False)  # ValueError names the bad one
+    return text
+
+
 def _password_profile(text: str) -> str:
     if text not in PASSWORD_PROFILES:
         raise ValueError(f"one of {', '.join(PASSWORD_PROFILES)}: {text!r}")
@@ -155,6 +165,14 @@ SETTINGS: tuple[Setting, ...] = (
         30,
         "On the kiosk, a signup confirmation (with its private cancel link) is cleared from "
         "the screen after this long, so the next person cannot see or cancel it.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        _networks,
+        "",
+        "Reverse proxies in front of the board (addresses or networks, comma-separated, e.g. "
+        "127.0.0.1): their X-Forwarded-For names the client. Empty: forwarded headers are "
+        "ignored. Behind a proxy on the same PC, set it, or every visitor counts as the kiosk.",
     ),
     Setting(
         "SESSION_HOURS",

@@ -27,6 +27,7 @@ from kiosk.activities.model import AUDIENCES, parse_day
 from kiosk.activities.recurrence import Occurrence
 from kiosk.board.agenda import BoardFilter, Snapshot, occurrences_between
 from kiosk.ical.write import calendar_bytes
+from kiosk.web import proxies
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 ics = Blueprint("ics", __name__)  # no /api prefix: calendar apps subscribe to these URLs
@@ -172,7 +173,7 @@ def _feed(snap: Snapshot, filename: str, build: Callable[[date], bytes]) -> Resp
 @bp.post("/sync-now")
 def sync_now():  # type: ignore[no-untyped-def]
     """`motesplats sync` on the same PC asks the running server to sync at once."""
-    if request.remote_addr not in ("127.0.0.1", "::1"):
+    if not proxies.is_kiosk(request.environ):  # the server itself, not a proxied visitor
         return _error(_("Bara från servern själv."), 403)
     engine = services.get().sync
     engine.outbox.retry_now()

@@ -44,7 +44,7 @@ from kiosk.signups import course as courses
 from kiosk.signups.book import IDEMPOTENCY_KEY, SignupError
 from kiosk.signups.phone import PhoneProblem
 from kiosk.signups.phone import normalise as normalise_phone
-from kiosk.web import qr
+from kiosk.web import proxies, qr
 from kiosk.web.csrf import SCRIPT_ENDPOINTS, SCRIPT_HEADER
 from kiosk.web.formatting import hhmm, long_date
 from kiosk.web.i18n import current_language
@@ -140,7 +140,7 @@ def read_entry() -> tuple[Entry, list[str]]:
 
 def client_is_kiosk() -> bool:
     """The kiosk's own browser (on the server itself): not rate-limited."""
-    return request.remote_addr in ("127.0.0.1", "::1")
+    return proxies.is_kiosk(request.environ)
 
 
 def _sent_by_script() -> bool:

@@ -160,3 +160,62 @@ def test_one_phone_cannot_take_every_place_of_a_date(app: Flask, client: FlaskCl
         assert sign_up(client, FORM, ip="127.0.0.1", adults="5").status_code == 303
     counts = services.get_for(app).signups.counts(SWIM, "20261126T173000Z")
     assert counts.confirmed_people + counts.waitlisted_people == 10 + 2 + 10  # 20 places
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Point 8: a phone's made-up X-Forwarded-For changes nothing."""
+    from tests.signups.test_signup_views import SWIM as FORM
+    from tests.signups.test_signup_views import sign_up
+
+    for n in range(10):
+        assert sign_up(client, FORM, ip="127.0.0.7", name=f"P{n}", adults="1").status_code == 303
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "10.9.9.9"  # "I am someone else"
+    spoofed = sign_up(client, FORM, ip="127.0.0.7", name="Eleventh", adults="1")
+    assert spoofed.status_code == 429  # still the same phone, over its limit
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_forwarded_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Point 8: behind a proxy on the same PC every visitor's peer is 127.0.0.1. With
+    TRUSTED_PROXIES each visitor is itself (limits per phone), and none is the kiosk."""
+    from kiosk import create_app
+    from tests.conftest import FIXED_NOW
+    from tests.signups.test_signup_views import SWIM as FORM
+    from tests.signups.test_signup_views import sign_up
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(tmp_path / "data"),
+            "CLOCK": lambda: FIXED_NOW,
+            "TRUSTED_PROXIES": "127.0.0.1",
+        }
+    )
+    client = app.test_client()
+    proxy = "127.0.0.1"
+
+    def through_proxy(forwarded: str, **fields: str):  # type: ignore[no-untyped-def]
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded
+        return sign_up(client, FORM, ip=proxy, **fields)
+
+    # one phone behind the proxy: limited like a phone, its made-up first hop ignored
+    assert through_proxy("1.2.3.4, 192.0.2.77", adults="10").status_code == 303
+    refused = through_proxy("5.6.7.8, 192.0.2.77", adults="1")
+    assert refused.status_code == 400  # the same phone (rightmost untrusted), not the kiosk
+    assert through_proxy("192.0.2.78", adults="1").status_code == 303  # another phone
+    # without the header the proxied client is unknown, never the kiosk
+    del client.environ_base["HTTP_X_FORWARDED_FOR"]
+    for n in range(10):
+        sign_up(client, FORM, ip=proxy, name=f"N{n}", adults="1")
+    assert sign_up(client, FORM, ip=proxy, name="Eleventh").status_code == 429
+    services.get_for(app).store.close()
+
+
+def test_a_bad_trusted_proxies_setting_is_refused() -> None:
+    from kiosk.config import SETTINGS
+
+    (setting,) = [s for s in SETTINGS if s.key == "TRUSTED_PROXIES"]
+    assert setting.parse("127.0.0.1, 10.0.0.0/8") == "127.0.0.1, 10.0.0.0/8"
+    with pytest.raises(ValueError):
+        setting.parse("127.0.0.1, not-an-address")
