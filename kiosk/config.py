@@ -225,8 +225,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RESTORE_MAX_BYTES",
         _positive_int,
-        100 * 1024 * 1024,
-        "Largest backup file an admin may upload to restore (only that form accepts it).",
+        16 * 1024 * 1024,
+        "Largest backup file an admin may upload to restore (only that form accepts it; a "
+        "village's backup is 1-2 MB). The server reads no larger body from anyone.",
     ),
     Setting(
         "SMS_TRANSPORT",

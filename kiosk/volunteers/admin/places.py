@@ -19,6 +19,7 @@ from kiosk.volunteers import uploads
 from kiosk.volunteers.admin.blueprint import bp
 from kiosk.volunteers.auth import admin_required, current_account
 from kiosk.volunteers.editing import Gone, NotAllowed
+from kiosk.web.security import body_limit
 
 NAME_MAX = 80
 MAP_MAX_BYTES = 2 * 1024 * 1024
@@ -37,6 +38,7 @@ def places():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/places/<place_id>", methods=["GET", "POST"])
+@body_limit(MAP_MAX_BYTES + 64 * 1024)  # the picture and the fields
 @admin_required
 def place(place_id: str):  # type: ignore[no-untyped-def]
     me = current_account()
@@ -45,7 +47,6 @@ def place(place_id: str):  # type: ignore[no-untyped-def]
         abort(404)
     entry, problems = current, []
     if request.method == "POST":
-        request.max_content_length = MAP_MAX_BYTES + 64 * 1024  # the picture and the fields
         entry, problems = read_place(current)
         picture = _map_picture(problems)
         if picture is not None and not problems:

@@ -27,6 +27,7 @@ from kiosk.store import StoreError
 from kiosk.store.durable import atomic_write
 from kiosk.volunteers import auth, uploads
 from kiosk.volunteers.admin.blueprint import bp
+from kiosk.web.security import body_limit
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 LOGO_MAX_BYTES = 512 * 1024
@@ -135,10 +136,10 @@ def backup_now():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/restore")
+@body_limit("RESTORE_MAX_BYTES")
 @auth.admin_required
 def restore_upload():  # type: ignore[no-untyped-def]
     """Step 1: check the uploaded file and keep it aside; nothing changes yet."""
-    request.max_content_length = current_app.config["RESTORE_MAX_BYTES"]
     svc = services.get()
     upload = request.files.get("backup")
     raw = upload.read() if upload and upload.filename else b""
