@@ -420,3 +420,56 @@ class SiteSettings(PlainRecord):
     id: str = "site"
     default_locale: str = ""  # empty: the DEFAULT_LOCALE setting
     logo: str = ""  # file name of the uploaded logo in the data folder's uploads/
+
+
+# The longest texts an activity keeps, typed or imported (a feed once stored a title of
+# 100,010 characters): the form's limits, and as many dated changes as a year can hold.
+TITLE_MAX = 120
+DESCRIPTION_MAX = 4000
+NOTE_MAX = 300
+LOCATION_MAX = 300
+DATES_MAX = 1000  # EXDATEs, RDATEs and changed occurrences of one activity
+
+
+def _cut_texts(texts: Texts, most: int) -> bool:
+    cut = False
+    for lang in list(texts)[:20]:
+        if len(texts[lang]) > most:
+            texts[lang] = texts[lang][: most - 1].rstrip() + "…"
+            cut = True
+    for lang in list(texts)[20:]:  # more languages than any calendar has
+        del texts[lang]
+        cut = True
+    return cut
+
+
+def bound(activity: Activity) -> list[str]:
+    """Cut an activity from outside (an imported event) to what a typed one may hold;
+    returns what was cut, for the import's warnings. Changes `activity` in place."""
+    cut = []
+    for name, texts, most in (
+        ("title", activity.title, TITLE_MAX),
+        ("description", activity.description, DESCRIPTION_MAX),
+        ("status note", activity.status_note, NOTE_MAX),
+    ):
+        if _cut_texts(texts, most):
+            cut.append(f"{name} shortened to {most} characters")
+    for name in ("exdates", "rdates"):
+        dates = getattr(activity, name)
+        if len(dates) > DATES_MAX:
+            setattr(activity, name, dates[:DATES_MAX])
+            cut.append(f"only the first {DATES_MAX} {name} kept")
+    if len(activity.overrides) > DATES_MAX:
+        activity.overrides = dict(sorted(activity.overrides.items())[:DATES_MAX])
+        cut.append(f"only the first {DATES_MAX} changed occurrences kept")
+    long_texts = False
+    for override in activity.overrides.values():
+        long_texts |= _cut_texts(override.title, TITLE_MAX)
+        long_texts |= _cut_texts(override.description, DESCRIPTION_MAX)
+        long_texts |= _cut_texts(override.note, NOTE_MAX)
+        if len(override.location) > LOCATION_MAX:
+            override.location, long_texts = override.location[:LOCATION_MAX], True
+    if long_texts:
+        cut.append("texts of changed occurrences shortened")
+    return cut
+

@@ -49,6 +49,7 @@ from kiosk.activities.model import (
     Override,
     SignupSettings,
     Texts,
+    bound,
     parse_recurrence_id,
     recurrence_id,
 )
@@ -66,6 +67,9 @@ from kiosk.languages import BY_CODE
 log = logging.getLogger("motesplats.sync")
 
 UNTITLED = "(utan titel)"
+# Events (UIDs) read from one calendar: a municipality's year is a few hundred; a feed
+# of 20,000 once slowed the kiosk's pages for seconds.
+MAX_EVENTS = 5000
 TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE", "RECURRENCE-ID")
 
 
@@ -702,6 +706,11 @@ def read_calendar(data: bytes | str) -> IcsImport:
             groups.setdefault(uid, (zone, []))[1].append(event)
     if not groups:
         raise IcsError("the calendar has no events (no VEVENT)")
+    if len(groups) > MAX_EVENTS:
+        result.warnings.append(
+            f"the calendar has {len(groups)} events: only the first {MAX_EVENTS} were read"
+        )
+        groups = dict(list(groups.items())[:MAX_EVENTS])
     refused: list[str] = []
     for uid, (zone, events) in groups.items():
         masters = [e for e in events if e.get("RECURRENCE-ID") is None]
@@ -735,6 +744,8 @@ def read_calendar(data: bytes | str) -> IcsImport:
             refused.append(str(exc))
         except (OverflowError, ValueError, TypeError, AttributeError) as exc:
             refused.append(f"{uid!r}: unreadable ({type(exc).__name__}: {exc})")
+    for activity in result.activities:
+        result.warnings += [f"{activity.id}: {what}" for what in bound(activity)]
     result.skipped += refused
     if refused and not result.activities:
         more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""

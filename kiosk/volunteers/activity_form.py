@@ -24,6 +24,8 @@ from werkzeug.datastructures import MultiDict
 
 from kiosk.activities.model import (
     AUDIENCES,
+    DESCRIPTION_MAX,
+    TITLE_MAX,
     Activity,
     SignupSettings,
     new_uid,
@@ -36,8 +38,8 @@ from kiosk.languages import LANGUAGES, SPOKEN_NAMES
 NEW = "__new__"
 REPEATS = ("none", "weekly", "biweekly", "custom")
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
-MAX_TITLE = 120
-MAX_DESCRIPTION = 4000
+MAX_TITLE = TITLE_MAX
+MAX_DESCRIPTION = DESCRIPTION_MAX
 
 
 @dataclass
