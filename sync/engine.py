@@ -115,12 +115,34 @@ class SyncEngine:
             self.outbox.add(target.id, uid, "put", body)
         self.wake_event.set()
 
+    def remove_source(
+        self, source_id: str, *, keep_activities: bool, actor: str, actor_name: str
+    ) -> int:
+        """Remove a calendar. Its activities on the board become this board's own (editable
+        here) or, without `keep_activities`, are deleted with it; either way none is left
+        read-only with no calendar behind it. Returns how many there were."""
+        source = self.sources.get(source_id)
+        if source is None:
+            return 0
+        with self.store.lock(), self.book.batch():
+            docs = [d for d in self.book.all() if d.get("source") == source.origin]
+            for doc in docs:
+                if keep_activities:
+                    self.book.save(
+                        {**doc, "source": "local"}, doc, actor=actor, actor_name=actor_name
+                    )
+                else:
+                    self.book.delete(doc["id"], doc, actor=actor)
+            self.sources.remove(source_id)
+        return len(docs)
+
     def read_only(self, origin: str) -> bool:
         """Whether activities from `origin` may not be edited here (read-only feeds)."""
         if not origin.startswith("sync:"):
             return False
         source = self.sources.for_origin(origin)
-        return source is None or not source.writable
+        # a calendar removed before its activities were kept or deleted: they are ours now
+        return source is not None and not source.writable
 
     def _ics_of(self, doc: dict[str, Any]) -> str:
         activity = Activity.from_doc(doc)

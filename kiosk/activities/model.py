@@ -472,4 +472,3 @@ def bound(activity: Activity) -> list[str]:
     if long_texts:
         cut.append("texts of changed occurrences shortened")
     return cut
-

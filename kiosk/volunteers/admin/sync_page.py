@@ -206,8 +206,19 @@ def remove_source(source_id: str):  # type: ignore[no-untyped-def]
     source = engine.sources.get(source_id)
     if source is None:
         abort(404)
-    engine.sources.remove(source_id)
-    services.get().audit.record(me.id, "deleted", "sync_sources", source_id, None, None)
+    keep = request.form.get("activities", "keep") != "delete"
+    moved = engine.remove_source(
+        source_id, keep_activities=keep, actor=me.id, actor_name=me.display_name
+    )
+    services.get().audit.record(
+        me.id, "deleted", "sync_sources", source_id, {"name": source.name}, None
+    )
+    if moved:
+        flash(
+            _("Kalendern är borttagen. Dess %(num)s händelser är nu tavlans egna.", num=moved)
+            if keep
+            else _("Kalendern och dess %(num)s händelser är borttagna.", num=moved)
+        )
     return redirect(url_for("admin.sync"), code=303)
 
 
