@@ -28,6 +28,7 @@ from kiosk.activities import demo
 from kiosk.activities.book import ActivityBook
 from kiosk.board.agenda import Catalogue
 from kiosk.board.live import BoardWatch, default_waiters
+from kiosk.help.desk import TABLE as HELP_TABLE
 from kiosk.help.desk import HelpDesk
 from kiosk.jobs import Job, Jobs
 from kiosk.messaging import open_transport
@@ -39,6 +40,7 @@ from kiosk.messaging.web_push import from_settings as web_push_from_settings
 from kiosk.messaging.web_push import public_key, services_from_setting
 from kiosk.municipality.demo_counts import demo_door_counts
 from kiosk.municipality.door_counts import DoorCounts
+from kiosk.signups.book import TABLE as SIGNUPS_TABLE
 from kiosk.signups.book import Signup, SignupBook
 from kiosk.store import Store, migrations
 from kiosk.store.opening import open_from_settings, secret_key
@@ -75,6 +77,7 @@ class Services:
     door_counts: DoorCounts
     help_desk: HelpDesk
     help_retention: timedelta
+    backup_folders: tuple[Path, ...]  # besides the store's own: the nightly copies
     help_limit: RateLimiter
     activities: ActivityBook
     jobs: Jobs
@@ -95,8 +98,9 @@ class Services:
         return self.clock().astimezone(self.zone)
 
     def purge_now(self) -> int:
-        """Erase expired personal data of signups and help requests; log how many (never
-        whom)."""
+        """Erase expired personal data of signups and help requests, in the data file and in
+        every backup (rolling, nightly, the USB copy), so none keeps it past its retention;
+        log how many (never whom)."""
         erased = self.signups.purge(self.retention)
         if erased:
             log.info("erased names and phones of %d signup(s) past retention", erased)
@@ -104,6 +108,17 @@ class Services:
         closed = self.help_desk.purge(self.help_retention)
         if closed:
             log.info("erased the personal data of %d closed help request(s)", closed)
+        if erased or closed:
+            rewritten = self.store.scrub_backups(
+                SIGNUPS_TABLE,
+                lambda docs: self.signups.expired(docs, self.retention),
+                self.backup_folders,
+            ) + self.store.scrub_backups(
+                HELP_TABLE,
+                lambda docs: self.help_desk.expired(docs, self.help_retention),
+                self.backup_folders,
+            )
+            log.info("rewrote %d backup file(s) without the erased data", rewritten)
         return erased + closed
 
     def _tell(self, queue: Callable[[], int]) -> None:
@@ -206,6 +221,14 @@ def build(
         door_counts=door_counts,
         help_desk=HelpDesk(store, clock),
         help_retention=timedelta(days=settings["HELP_RETENTION_DAYS"]),
+        backup_folders=tuple(
+            Path(p)
+            for p in (
+                Path(settings["DATA_DIR"]) / nightly.FOLDER,
+                settings["BACKUP_COPY_DIR"],
+            )
+            if p
+        ),
         help_limit=RateLimiter(settings["SIGNUP_RATE_LIMIT"], 600),
         activities=activities,
         jobs=Jobs(),

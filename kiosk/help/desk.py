@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from kiosk.activities.model import PlainRecord, parse_utc, utc_iso
 from kiosk.store import Store
@@ -77,19 +78,24 @@ class HelpDesk:
 
     def purge(self, retention: timedelta) -> int:
         """Erase the personal data of requests closed more than `retention` ago."""
-        cutoff = self.clock().astimezone(UTC) - retention
         with self.store.lock():
-            expired = [
-                {**doc, "first_name": None, "phone": None, "message": None, "purged": True}
-                for doc in self.store.all(TABLE)
-                if doc["status"] != "open"
-                and not doc["purged"]
-                and doc.get("handled_at")
-                and parse_utc(doc["handled_at"]) < cutoff
-            ]
+            expired = self.expired(self.store.all(TABLE), retention)
             if expired:
                 self.store.put_many(TABLE, expired)
         return len(expired)
+
+    def expired(self, docs: list[dict[str, Any]], retention: timedelta) -> list[dict[str, Any]]:
+        """Of these request documents (the store's, or a backup's), those closed more than
+        `retention` ago, with their personal data erased."""
+        cutoff = self.clock().astimezone(UTC) - retention
+        return [
+            {**doc, "first_name": None, "phone": None, "message": None, "purged": True}
+            for doc in docs
+            if doc.get("status") != "open"
+            and not doc.get("purged")
+            and doc.get("handled_at")
+            and parse_utc(doc["handled_at"]) < cutoff
+        ]
 
     def open_count(self) -> int:
         """How many wait for a call back (shown in the staff's menu on every page)."""

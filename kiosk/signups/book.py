@@ -656,27 +656,32 @@ class SignupBook:
         """Erase names, phones and browser subscriptions of signups whose occurrence ended
         `retention` ago (a course's, once its last date did: its link and code serve to
         its end)."""
-        cutoff = self.clock().astimezone(UTC) - retention
         with self.store.lock():
-            docs = self.store.all(TABLE)
-            last_end: dict[str, datetime] = {}
-            for doc in docs:
-                if doc.get("course"):
-                    end = parse_utc(doc["occurrence_end"])
-                    last_end[doc["course"]] = max(end, last_end.get(doc["course"], end))
-            expired = [
-                {
-                    **doc,
-                    "name": None,
-                    "phone": None,
-                    "push": None,
-                    "purged": True,
-                    "idempotency_key": None,
-                }
-                for doc in docs
-                if not doc["purged"]
-                and last_end.get(doc.get("course") or "", parse_utc(doc["occurrence_end"])) < cutoff
-            ]
+            expired = self.expired(self.store.all(TABLE), retention)
             if expired:
                 self.store.put_many(TABLE, expired)
         return len(expired)
+
+    def expired(self, docs: list[dict[str, Any]], retention: timedelta) -> list[dict[str, Any]]:
+        """Of these signup documents (the store's, or a backup's), those past `retention`,
+        with their personal data erased: what `purge` writes, and what a backup must not
+        keep either."""
+        cutoff = self.clock().astimezone(UTC) - retention
+        last_end: dict[str, datetime] = {}
+        for doc in docs:
+            if doc.get("course"):
+                end = parse_utc(doc["occurrence_end"])
+                last_end[doc["course"]] = max(end, last_end.get(doc["course"], end))
+        return [
+            {
+                **doc,
+                "name": None,
+                "phone": None,
+                "push": None,
+                "purged": True,
+                "idempotency_key": None,
+            }
+            for doc in docs
+            if not doc.get("purged")
+            and last_end.get(doc.get("course") or "", parse_utc(doc["occurrence_end"])) < cutoff
+        ]

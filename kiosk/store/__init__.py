@@ -128,6 +128,18 @@ class Store(ABC):
         """Write a consistent copy of everything into the backups folder; return its path."""
 
     @abstractmethod
+    def scrub_backups(
+        self,
+        table: str,
+        erased: Callable[[list[Document]], list[Document]],
+        folders: Iterable[Path] = (),
+    ) -> int:
+        """Rewrite every backup (the backups folder, and files `motesplats-*.json` in
+        `folders`: the nightly copies) whose `table` holds documents that `erased` returns
+        changed: those take the changed form. Also rewrites the data file itself, so no
+        copy of erased data is left in it. Returns how many backup files were rewritten."""
+
+    @abstractmethod
     def close(self) -> None:
         """Flush, release the folder lock; the store must not be used afterwards."""
 

@@ -262,6 +262,48 @@ class JournalStore(Store):
                 old.unlink(missing_ok=True)
             return path
 
+    def scrub_backups(
+        self,
+        table: str,
+        erased: Callable[[list[Document]], list[Document]],
+        folders: Iterable[Path] = (),
+    ) -> int:
+        with self._lock:
+            self._check_open()
+            self._compact()  # the data file: the journal's older lines held what was erased
+        paths = list(self.list_backups())
+        for folder in folders:
+            if folder.is_dir():
+                paths += sorted(folder.glob("motesplats-*.json"))
+        rewritten = 0
+        for path in paths:
+            try:
+                data = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                continue  # not ours, or damaged: left as it is (a restore refuses it)
+            if not isinstance(data, dict):
+                continue
+            shards = [
+                docs
+                for name, docs in data.items()
+                if name.split("/", 1)[0] == table and isinstance(docs, dict)
+            ]
+            changed = {d["id"]: d for d in erased([d for s in shards for d in s.values()])}
+            if not changed:
+                continue
+            for shard in shards:
+                for key, doc in shard.items():
+                    if doc.get("id") in changed:
+                        shard[key] = changed[doc["id"]]
+            body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            try:
+                atomic_write(path, body)
+            except OSError as exc:  # a USB stick pulled out: the next purge tries again
+                log.warning("could not rewrite backup %s: %s", path.name, exc)
+                continue
+            rewritten += 1
+        return rewritten
+
     def compact(self) -> None:
         """Rewrite the data file now and empty the journal (normally done automatically)."""
         with self._lock:
