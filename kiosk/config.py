@@ -82,7 +82,22 @@ SETTINGS: tuple[Setting, ...] = (
         "CONNECTION_LIMIT",
         _positive_int,
         400,
-        "Most open connections (a hall full of phones after an information evening).",
+        "Most open connections from phones and other computers (a hall full of phones after "
+        "an information evening). The kiosk's own browser on this PC always gets in besides.",
+    ),
+    Setting(
+        "CONNECTIONS_PER_CLIENT",
+        _positive_int,
+        24,
+        "Most open connections one address may hold (a phone opens about 6); more are closed "
+        "at once, so one device cannot take the others' share.",
+    ),
+    Setting(
+        "REQUEST_SECONDS",
+        _positive_int,
+        30,
+        "A request must arrive whole (headers and body) within this many seconds of its "
+        "first byte, however slowly it trickles (one header line every 10 s is cut off).",
     ),
     Setting(
         "LONG_POLL_SECONDS",

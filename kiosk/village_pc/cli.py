@@ -100,6 +100,8 @@ def serve(**flags: Any) -> None:
             clear_untrusted_proxy_headers=True,
             channel_timeout=30,
             connection_limit=settings["CONNECTION_LIMIT"],
+            per_client=settings["CONNECTIONS_PER_CLIENT"],
+            request_seconds=settings["REQUEST_SECONDS"],
         )
     except OSError as exc:
         raise click.ClickException(
