@@ -88,7 +88,7 @@ def _guard(server: Any, limit: int, per_client: int, request_seconds: float) -> 
             mine = sum(_client(c) == client for c in others)
             if mine > per_client or len(others) > limit:
                 log.warning("refused a connection from %s: too many open", client)
-                channel.handle_close()
+                channel.will_close = True  # closed by the loop itself (never mid-iteration)
 
     def guarded_maintenance(self: Any, now: float) -> None:
         maintenance(now)
@@ -97,7 +97,8 @@ def _guard(server: Any, limit: int, per_client: int, request_seconds: float) -> 
             started = getattr(channel, "request_started", None)
             if started is not None and started < late:
                 log.warning("closed a request from %s: not whole in time", _client(channel))
-                channel.handle_close()
+                channel.will_close = True  # as waitress's own idle timeout does
+                channel.request_started = None
 
     server.handle_accept = types.MethodType(handle_accept, server)
     server.maintenance = types.MethodType(guarded_maintenance, server)
