@@ -91,6 +91,8 @@ ENDPOINTS = {
     "/admin/settings": ["name", "municipality", "default_locale", "hours_0_open", "hours_0_close"],
     "/admin/sync": ["action", "name", "kind", "url", "two_way", "username", "password"],
     "/admin/people": ["action", "username", "role", "organiser_ids"],
+    "/organiser/login": ["pin"],
+    "/admin/login": ["username", "password"],
     "/organiser/o/demo-simning-kvinnor@motesplats/20261126T173000Z": [
         "walk_in_adults",
         "walk_in_children",
@@ -120,8 +122,9 @@ def staff(app: Flask, people: None) -> FlaskClient:
 def test_generated_form_posts_never_break_the_server(app: Flask, staff: FlaskClient, data) -> None:  # type: ignore[no-untyped-def]
     path = data.draw(st.sampled_from(sorted(ENDPOINTS)))
     fields = data.draw(st.dictionaries(st.sampled_from(ENDPOINTS[path]), text, max_size=12))
-    with_token = data.draw(st.booleans())
-    form = {**fields, **({"csrf_token": token(staff, path)} if with_token else {})}
+    kind = data.draw(st.sampled_from(["real", "none", "made up"]))
+    sent = {"real": token(staff, path), "none": None, "made up": data.draw(text)}[kind]
+    form = {**fields, **({"csrf_token": sent} if sent is not None else {})}
     store = services.get_for(app).store
     before = store.version
     answer = staff.post(path, data=form)
@@ -217,3 +220,42 @@ def test_generated_queries_to_the_api_and_pages_never_break_the_server(
     assert answer.status_code < 500, (path, query)
     if path == "/api/activities" and answer.status_code == 400:
         assert "error" in answer.get_json()
+
+
+SEGMENT = st.one_of(
+    text.map(lambda s: s.replace("/", "")[:60]),
+    st.sampled_from(
+        ["99991231T235959Z", "00010101T000000Z", "20261126T173000Z", "9999-12-31", "٢٠٢٦", "ቶከን",
+         "%0A", "..", "a" * 32, "0" * 32, "x@y", "\u202e"]
+    ),
+)  # fmt: skip
+PATHS = [
+    "/a/{0}",
+    "/a/{0}/{1}/signup",
+    "/a/demo-simning-kvinnor@motesplats/{0}/signup",
+    "/qr/a/demo-simning-kvinnor@motesplats/{0}.svg",
+    "/s/{0}/{1}",
+    "/s/{0}/{1}.ics",
+    "/m/{0}",
+    "/admin/join/{0}",
+    "/admin/edit/{0}",
+    "/admin/edit/demo-simning-kvinnor@motesplats/day?day={0}",
+    "/organiser/o/demo-simning-kvinnor@motesplats/{0}",
+    "/organisations/{0}",
+    "/a/{0}/poster?also={1}",
+]
+
+
+@FUZZ
+@given(data=st.data())
+def test_generated_path_segments_never_break_the_server(
+    app: Flask, staff: FlaskClient, data
+) -> None:  # type: ignore[no-untyped-def]
+    """Dates, ids and tokens in paths (issue "hostile world", point 9)."""
+    import urllib.parse
+
+    template = data.draw(st.sampled_from(PATHS))
+    parts = [urllib.parse.quote(data.draw(SEGMENT), safe="@") or "x" for _ in range(2)]
+    path = template.format(*parts)
+    answer = staff.get(path)
+    assert answer.status_code < 500, path

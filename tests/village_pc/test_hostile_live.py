@@ -1,0 +1,162 @@
+"""Attacks from outside on one real server, the kiosk's board measured during each (issue
+"hostile world", points 1, 3 and 7). Phones are 127.0.0.x other than 127.0.0.1.
+
+1. A central feed of a few hundred bytes: one FREQ=MINUTELY and one FREQ=SECONDLY event,
+   one with a 100,010-character title. Once the board was 21 MB of HTML and the server
+   grew to 22.7 GB.
+3. 1000 requests `/?x=N`, each N new, from a phone. Once they took the board from p50 4 ms
+   to 1,080 ms.
+7. Ten phones announcing 90 MB bodies to `/help` at once. Once waitress spooled 900 MB.
+
+For each: the kiosk's p95 under 300 ms, the server's peak memory under 300 MB.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port, start_server, stop_server, wait_for_http
+from tests.village_pc.test_hostile_connections import kiosk_loads, peak_memory_mb
+
+pytestmark = pytest.mark.torture
+
+HOSTILE_FEED = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//\r\n"
+    "BEGIN:VEVENT\r\nUID:m@x\r\nDTSTART:20200101T000000Z\r\nDTEND:20200101T000100Z\r\n"
+    "RRULE:FREQ=MINUTELY\r\nSUMMARY:M\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:s@x\r\nDTSTART:20200101T000000Z\r\nDTEND:20200101T000001Z\r\n"
+    "RRULE:FREQ=SECONDLY\r\nSUMMARY:" + "S" * 100_010 + "\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+).encode()
+
+
+class Feed(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "text/calendar")
+        self.send_header("Content-Length", str(len(HOSTILE_FEED)))
+        self.end_headers()
+        self.wfile.write(HOSTILE_FEED)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def attacked(tmp_path: Path) -> Iterator[tuple[int, int]]:
+    feed = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    threading.Thread(target=feed.serve_forever, daemon=True).start()
+    from kiosk.store import open_store
+    from sync.sources import SourceBook
+
+    data = tmp_path / "data"
+    store = open_store(data)
+    SourceBook(store).add("Kommunen", "ics", f"http://127.0.0.1:{feed.server_address[1]}/k.ics")
+    store.close()
+    port = free_port()
+    proc = start_server(data, port, "--log-level", "WARNING")
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", proc)
+        yield port, proc.pid
+    finally:
+        stop_server(proc)
+        feed.shutdown()
+
+
+def get(port: int, path: str, source: str = "127.0.0.1") -> bytes:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    conn.request("GET", path)
+    body = conn.getresponse().read()
+    conn.close()
+    return body
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def while_attacked(port: int, attack) -> list[float]:  # type: ignore[no-untyped-def]
+    """The kiosk's load times of its board while `attack()` runs in other threads."""
+    attackers = [threading.Thread(target=attack) for _ in range(4)]
+    for thread in attackers:
+        thread.start()
+    took = kiosk_loads(port, 20)
+    for thread in attackers:
+        thread.join(60)
+    return took
+
+
+def test_attacks_leave_the_kiosk_fast_and_the_server_small(attacked) -> None:  # type: ignore[no-untyped-def]
+    port, pid = attacked
+    # 1. the hostile feed is imported, bounded
+    deadline = time.monotonic() + 30
+    found: list[dict] = []
+    while time.monotonic() < deadline and not found:
+        found = [
+            a
+            for a in json.loads(get(port, "/api/activities?from=2026-01-01&to=2026-12-31"))[
+                "occurrences"
+            ]
+            if a["activity_id"] in ("m@x", "s@x")
+        ]
+        time.sleep(0.5)
+    assert found, "the feed was never imported"
+    year = get(port, "/api/activities?from=2026-01-01&to=2026-12-31")
+    board = get(port, "/?lang=sv")
+    assert len(board) < 1_000_000 and len(year) < 5_000_000
+    assert all(len(str(a.get("title", ""))) <= 200 for a in found)
+    feed_loads = kiosk_loads(port, 20)
+
+    # 3. cache-busting queries from a phone
+    counter = iter(range(1_000_000))
+
+    def bust() -> None:
+        for _ in range(250):
+            get(port, f"/?x={next(counter)}", source="127.0.0.7")
+
+    busted = while_attacked(port, bust)
+
+    # 7. ten phones announce 90 MB bodies to /help
+    def announce(n: int) -> None:
+        sock = socket.create_connection(
+            ("127.0.0.1", port), source_address=(f"127.0.0.{30 + n}", 0)
+        )
+        try:
+            sock.sendall(
+                b"POST /help HTTP/1.1\r\nHost: board\r\nContent-Type: application/x-www-form-"
+                b"urlencoded\r\nContent-Length: 94371840\r\n\r\n"
+            )
+            for _ in range(64):
+                sock.sendall(b"m" * 65536)
+        except OSError:
+            pass  # the server refused the body and closed: as it should
+        finally:
+            sock.close()
+
+    senders = [threading.Thread(target=announce, args=(n,)) for n in range(10)]
+    for thread in senders:
+        thread.start()
+    uploaded = kiosk_loads(port, 20)
+    for thread in senders:
+        thread.join(60)
+
+    memory = peak_memory_mb(pid)
+    print(
+        f"\nhostile feed: board {len(board) / 1024:.0f} kB, a year of the API "
+        f"{len(year) / 1024:.0f} kB, kiosk p95 {p95(feed_loads):.0f} ms;"
+        f" 1000 cache-busting requests: kiosk p95 {p95(busted):.0f} ms;"
+        f" ten 90 MB bodies: kiosk p95 {p95(uploaded):.0f} ms; server peak memory {memory:.0f} MB"
+    )
+    for loads in (feed_loads, busted, uploaded):
+        assert len(loads) == 20 and p95(loads) < 300
+    assert memory < 300
