@@ -97,7 +97,9 @@ def serve(**flags: Any) -> None:
             ident="motesplats",
             # the restore form may send a backup; Flask holds every other view to MAX_BODY_BYTES
             max_request_body_size=max(settings["MAX_BODY_BYTES"], settings["RESTORE_MAX_BYTES"]),
-            clear_untrusted_proxy_headers=True,
+            # forwarded headers reach the app only when it is told whom to trust
+            # (kiosk.web.proxies judges them); otherwise waitress drops them
+            clear_untrusted_proxy_headers=not settings["TRUSTED_PROXIES"],
             channel_timeout=30,
             connection_limit=settings["CONNECTION_LIMIT"],
             per_client=settings["CONNECTIONS_PER_CLIENT"],

@@ -108,3 +108,70 @@ def test_one_phone_cannot_take_every_place_and_odd_inputs_get_no_500(server: int
         "/s/" + "0" * 32 + "/%E1%89%B6",
     ):
         assert phone.send("GET", odd)[0] < 500, odd
+
+
+def test_behind_a_trusted_proxy_each_visitor_is_itself(tmp_path: Path) -> None:
+    """Point 8 on a real server: behind a proxy on the same PC every peer is 127.0.0.1.
+    With TRUSTED_PROXIES the forwarded address is the client: limited like a phone."""
+    port = free_port()
+    proc = start_server(
+        tmp_path / "data", port, "--log-level", "WARNING",
+        env={"MOTESPLATS_TRUSTED_PROXIES": "127.0.0.1"},
+    )  # fmt: skip
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", proc)
+        proxy = Browser(port, "127.0.0.1")
+        status, headers, _p = proxy.send("GET", f"/a/{SWIM}/signup?lang=sv")
+        path = headers["Location"]
+        token = proxy.token(path)
+        form = {"csrf_token": token, "consent": "yes", "children": "0", "phone": "", "name": "A"}
+
+        def via(client: str, adults: str) -> tuple[int, list[str]]:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            cookie = "; ".join(f"{k}={v.value}" for k, v in proxy.cookies.items())
+            conn.request(
+                "POST",
+                path,
+                body=urllib.parse.urlencode({**form, "adults": adults}),
+                headers={
+                    "Cookie": cookie,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-Forwarded-For": client,
+                },
+            )
+            answer = conn.getresponse()
+            body = answer.read().decode()
+            conn.close()
+            problems = re.findall(r"<li>([^<]+)</li>", body)
+            return (answer.status, problems)
+
+        assert via("203.0.113.5", "10")[0] == 303
+        refused = via("198.51.100.1, 203.0.113.5", "1")  # the same phone, not the kiosk
+        assert refused[0] == 400 and "högst 10 personer" in str(refused), refused
+        assert via("203.0.113.6", "1")[0] == 303  # another phone (waitress once dropped the header)
+    finally:
+        stop_server(proc)
+
+
+def test_the_data_folder_and_log_keep_secrets(tmp_path: Path) -> None:
+    """Point 10 on a real server: its data folder is the owner's only, and invitation
+    tokens and control characters do not reach its log as they were sent."""
+    import os
+    import stat
+
+    data = tmp_path / "data"
+    port = free_port()
+    proc = start_server(data, port, "--log-level", "INFO")
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", proc)
+        phone = Browser(port, "127.0.0.7")
+        phone.send("GET", "/admin/join/Secret-Invitation-Token-42")
+        phone.send("GET", "/a/x%0Alevel=INFO%20forged=yes")
+        assert phone.send("GET", "/admin/login")[1]["Cache-Control"] == "no-store"
+    finally:
+        log = stop_server(proc)
+    assert "Secret-Invitation-Token-42" not in log and "/admin/join/***" in log
+    assert not any(line.startswith("level=INFO forged") for line in log.splitlines())
+    for path in [data, *data.rglob("*")]:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        assert mode & 0o077 == 0, (path, oct(mode))
