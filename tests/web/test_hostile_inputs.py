@@ -56,11 +56,16 @@ def test_login_keeps_a_real_next_page(client: FlaskClient, people: None) -> None
     assert answer.headers["Location"] == "/admin/reports?from=2026-01"
 
 
-def test_the_organiser_login_only_goes_to_organiser_pages(app: Flask) -> None:
+def pin_login_page(app: Flask) -> tuple[FlaskClient, str]:
+    """A phone at the organisers' login, with PIN 2468 set: its client and CSRF token."""
     app.config["ORGANISER_PIN"] = "2468"
     client = app.test_client()
     page = client.get("/organiser/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_the_organiser_login_only_goes_to_organiser_pages(app: Flask) -> None:
+    client, token = pin_login_page(app)
     for target in ("/organiser/\t/evil.example", "/organiser/\nx", "/organiserx", "//evil"):
         answer = client.post(
             "/organiser/login",
@@ -72,10 +77,7 @@ def test_the_organiser_login_only_goes_to_organiser_pages(app: Flask) -> None:
 
 
 def test_a_pin_in_another_script_is_wrong_not_a_crash(app: Flask) -> None:
-    app.config["ORGANISER_PIN"] = "2468"
-    client = app.test_client()
-    page = client.get("/organiser/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client, token = pin_login_page(app)
     for pin in ("٢٤٦٨", "2468é", "۲۴۶۸", "\u0000"):
         answer = client.post(
             "/organiser/login?lang=ar", data={"csrf_token": token, "pin": pin}, environ_base=PHONE
