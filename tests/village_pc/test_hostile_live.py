@@ -20,6 +20,7 @@ import statistics
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -41,20 +42,25 @@ HOSTILE_FEED = (
 
 
 class Feed(BaseHTTPRequestHandler):
+    """A municipality's calendar server answering every GET with `body`."""
+
+    body = HOSTILE_FEED
+
     def do_GET(self) -> None:  # noqa: N802
         self.send_response(200)
         self.send_header("Content-Type", "text/calendar")
-        self.send_header("Content-Length", str(len(HOSTILE_FEED)))
+        self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
-        self.wfile.write(HOSTILE_FEED)
+        self.wfile.write(self.body)
 
     def log_message(self, *args: object) -> None:
         pass
 
 
-@pytest.fixture
-def attacked(tmp_path: Path) -> Iterator[tuple[int, int]]:
-    feed = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+@contextmanager
+def board_syncing(tmp_path: Path, handler: type[Feed]) -> Iterator[tuple[int, int]]:
+    """A real server whose one central calendar is served by `handler`: (port, pid)."""
+    feed = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=feed.serve_forever, daemon=True).start()
     from kiosk.store import open_store
     from sync.sources import SourceBook
@@ -71,6 +77,12 @@ def attacked(tmp_path: Path) -> Iterator[tuple[int, int]]:
     finally:
         stop_server(proc)
         feed.shutdown()
+
+
+@pytest.fixture
+def attacked(tmp_path: Path) -> Iterator[tuple[int, int]]:
+    with board_syncing(tmp_path, Feed) as served:
+        yield served
 
 
 def get(port: int, path: str, source: str = "127.0.0.1") -> bytes:
@@ -175,30 +187,13 @@ BIG_FEED = (
 
 
 class BigFeed(Feed):
-    def do_GET(self) -> None:  # noqa: N802
-        self.send_response(200)
-        self.send_header("Content-Type", "text/calendar")
-        self.send_header("Content-Length", str(len(BIG_FEED)))
-        self.end_headers()
-        self.wfile.write(BIG_FEED)
+    body = BIG_FEED
 
 
 def test_a_twenty_thousand_event_feed_does_not_stall_the_kiosk(tmp_path: Path) -> None:
     """Point 1: a permitted 15.5 MB feed of 20,000 events once made 3 of 60 kiosk requests
     take over 10 s. Now at most MAX_EVENTS are read; the kiosk is measured while it syncs."""
-    feed = ThreadingHTTPServer(("127.0.0.1", 0), BigFeed)
-    threading.Thread(target=feed.serve_forever, daemon=True).start()
-    from kiosk.store import open_store
-    from sync.sources import SourceBook
-
-    data = tmp_path / "data"
-    store = open_store(data)
-    SourceBook(store).add("Kommunen", "ics", f"http://127.0.0.1:{feed.server_address[1]}/k.ics")
-    store.close()
-    port = free_port()
-    proc = start_server(data, port, "--log-level", "WARNING")
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/healthz", proc)
+    with board_syncing(tmp_path, BigFeed) as (port, pid):
         loads: list[float] = []
         imported = 0
         deadline = time.monotonic() + 60
@@ -210,13 +205,10 @@ def test_a_twenty_thousand_event_feed_does_not_stall_the_kiosk(tmp_path: Path) -
             )
         assert imported == 5000  # MAX_EVENTS of the 20,000
         slowest = max(loads)
-        memory = peak_memory_mb(proc.pid)
+        memory = peak_memory_mb(pid)
         print(
             f"\n{len(BIG_FEED) / 1e6:.1f} MB feed of 20,000 events: kiosk p50 "
             f"{statistics.median(loads):.0f} ms, p95 {p95(loads):.0f} ms, slowest "
             f"{slowest:.0f} ms of {len(loads)} during the import; peak memory {memory:.0f} MB"
         )
         assert p95(loads) < 300 and slowest < 10_000 and memory < 300
-    finally:
-        stop_server(proc)
-        feed.shutdown()
