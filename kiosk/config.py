@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.volunteers.accounts import PRODUCTION_PROFILE
 from kiosk.volunteers.accounts import PROFILES as PASSWORD_PROFILES
+from kiosk.web.proxies import parse_networks
 
 
 def _parse_bool(text: str) -> bool:
@@ -44,12 +45,9 @@ def _positive_int(text: str) -> int:
 
 
 def _networks(text: str) -> str:
-    """Addresses or networks, comma-separated (checked here, parsed by kiosk.web.proxies)."""
-    import ipaddress
-
-    for part in text.split(","):
-        if part.strip():
-            ipaddress.ip_network(part.strip(), strict=False)  # ValueError names the bad one
+    """Addresses or networks, comma-separated: checked by the parser that will read them
+    (`kiosk.web.proxies.parse_networks`; a ValueError names the bad one), kept as text."""
+    parse_networks(text)
     return text
 
 
