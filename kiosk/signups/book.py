@@ -320,9 +320,12 @@ class SignupBook:
                 ahead += self._state[other].status == "waitlisted"
         return ahead
 
-    def _room(self, key: str, people: int, capacity: int | None, record_id: str) -> bool:
+    def _room(
+        self, key: str, people: int, capacity: int | None, record_id: str | None = None
+    ) -> bool:
         """Whether the signup `record_id`, queued on occurrence `key`, fits there: its
-        people in the places others hold, and nobody waiting before it in the queue."""
+        people in the places others hold, and nobody waiting before it in the queue. A
+        newcomer (None, or a signup just put at the queue's end) fits only if nobody waits."""
         if capacity is None:
             return True
         confirmed, ahead = 0, True
@@ -339,15 +342,6 @@ class SignupBook:
 
     def _fits_everywhere(self, ids: list[str], capacity: int | None) -> bool:
         return all(self._room(self._state[i].key, self._state[i].people, capacity, i) for i in ids)
-
-    def _ahead_free(self, key: str, people: int, capacity: int | None) -> bool:
-        """A newcomer on occurrence `key`: it fits, and nobody waits there."""
-        if capacity is None:
-            return True
-        rows = [self._state[i] for i in self._by_occurrence.get(key, [])]
-        if any(r.status == "waitlisted" for r in rows):
-            return False
-        return sum(r.people for r in rows if r.status == "confirmed") + people <= capacity
 
     def add(
         self,
@@ -397,8 +391,7 @@ class SignupBook:
                 status = "pending"
             else:
                 fits = all(
-                    self._ahead_free(f"{activity.id}/{d.recurrence_id}", people, capacity)
-                    for d in dates
+                    self._room(f"{activity.id}/{d.recurrence_id}", people, capacity) for d in dates
                 )
                 status = "confirmed" if fits else "waitlisted"
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
@@ -609,7 +602,7 @@ class SignupBook:
                     queue = self._by_occurrence[record.occurrence_key]
                     queue.remove(record.id)
                     queue.append(record.id)
-                fits = all(self._ahead_free(r.occurrence_key, r.people, capacity) for r in records)
+                fits = self._fits_everywhere([r.id for r in records], capacity)
                 status = "confirmed" if fits else "waitlisted"
                 for record in records:
                     self._set_status(record, status, f"approved {status}", now)
