@@ -199,7 +199,7 @@ def build(
         ),
     )
     zone = ZoneInfo(settings["TIMEZONE"])
-    catalogue = Catalogue(store)
+    catalogue = Catalogue(store, zone)
     sms_outbox = MessageOutbox(store, clock, zone, secret.encode())
     push = web_push_from_settings(settings)
     notifier = Notifier(

@@ -1,0 +1,137 @@
+"""Occurrences indexed by time: each activity expanded once per change, kept per week.
+
+Owns the expansion cache behind `agenda.occurrences_between`. Time is cut into blocks of
+`BLOCK_DAYS` local days; a block holds, for one catalogue snapshot, the occurrences of every
+activity that touch it (sorted by start). When the snapshot changes, a block is carried over
+to the new one: only the activities whose parsed object changed (the catalogue re-parses
+only documents that changed, so identity tells) are expanded again, and the rest is
+reused. A signup or a door count does not change the snapshot at all, so it expands
+nothing. A window asks the blocks it spans and filters them; a window wider than
+`MAX_BLOCKS` blocks is expanded directly (the API's year, rare and bounded by its caller).
+
+The cost of a board render follows what it shows: the occurrences of its week, never the
+number of stored activities (measured in `bench.scale`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from kiosk.activities.model import Activity
+from kiosk.activities.recurrence import Occurrence, expand, expand_all
+
+BLOCK_DAYS = 7
+MAX_BLOCKS = 6  # wider windows are expanded directly
+KEPT_BLOCKS = 12  # blocks kept (LRU): this week, the next, the digest's, a few API windows
+
+
+def sort_key(occurrence: Occurrence) -> tuple[datetime, list[str]]:
+    """The board's order: start, then title (as `expand_all` sorts)."""
+    return occurrence.start, sorted(occurrence.activity.title.values())
+
+
+@dataclass
+class _Block:
+    """The occurrences touching [start, end) for the activities of one snapshot."""
+
+    start: datetime
+    end: datetime
+    activities: Mapping[str, Activity]  # what it was built from (identity = unchanged)
+    by_activity: dict[str, list[Occurrence]]  # only activities with occurrences here
+    ordered: list[Occurrence]
+
+
+class OccurrenceIndex:
+    """Per-block expansions, carried from snapshot to snapshot (thread-safe)."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        """`zone`: whose local midnights cut the blocks (any zone is correct; the
+        municipality's makes a board week span at most two blocks)."""
+        self._zone = zone
+        self._blocks: OrderedDict[date, _Block] = OrderedDict()
+        self._lock = threading.Lock()
+        self.expanded = 0  # activities expanded so far (tests and benchmarks read it)
+
+    def between(
+        self, activities: Mapping[str, Activity], start: datetime, end: datetime
+    ) -> list[Occurrence]:
+        """Occurrences of `activities` overlapping [start, end), sorted by start then title."""
+        zone = self._zone
+        first = self._block_day(start.astimezone(zone).date())
+        days = []
+        day = first
+        while self._midnight(day, zone) < end:
+            days.append(day)
+            day += timedelta(days=BLOCK_DAYS)
+        if len(days) > MAX_BLOCKS:
+            self.expanded += len(activities)
+            return expand_all(list(activities.values()), start, end)
+        seen: set[str] = set()
+        found: list[Occurrence] = []
+        for day in days:
+            for occ in self._block(activities, day, zone).ordered:
+                if occ.start < end and occ.end > start and occ.key not in seen:
+                    seen.add(occ.key)
+                    found.append(occ)
+        if len(days) > 1:
+            found.sort(key=sort_key)
+        return found
+
+    @staticmethod
+    def _block_day(day: date) -> date:
+        return day - timedelta(days=day.toordinal() % BLOCK_DAYS)
+
+    @staticmethod
+    def _midnight(day: date, zone: ZoneInfo) -> datetime:
+        return datetime.combine(day, time(), zone)
+
+    def _block(self, activities: Mapping[str, Activity], day: date, zone: ZoneInfo) -> _Block:
+        with self._lock:
+            block = self._blocks.get(day)
+            if block is not None and block.activities is activities:
+                self._blocks.move_to_end(day)
+                return block
+            start = self._midnight(day, zone)
+            end = self._midnight(day + timedelta(days=BLOCK_DAYS), zone)
+            block = self._build(activities, start, end, block)
+            self._blocks[day] = block
+            self._blocks.move_to_end(day)
+            while len(self._blocks) > KEPT_BLOCKS:
+                self._blocks.popitem(last=False)
+            return block
+
+    def _build(
+        self,
+        activities: Mapping[str, Activity],
+        start: datetime,
+        end: datetime,
+        before: _Block | None,
+    ) -> _Block:
+        """The block for `activities`, reusing `before` for every activity it built from
+        the very same parsed object."""
+        if before is None or before.start != start:
+            changed = list(activities.values())
+            by_activity: dict[str, list[Occurrence]] = {}
+        else:
+            old = before.activities
+            changed = [a for key, a in activities.items() if old.get(key) is not a]
+            by_activity = {
+                key: occurrences
+                for key, occurrences in before.by_activity.items()
+                if activities.get(key) is old.get(key)
+            }
+        for activity in changed:
+            occurrences = expand(activity, start, end)
+            if occurrences:
+                by_activity[activity.id] = occurrences
+            else:
+                by_activity.pop(activity.id, None)
+        self.expanded += len(changed)
+        ordered = [o for occurrences in by_activity.values() for o in occurrences]
+        ordered.sort(key=sort_key)
+        return _Block(start, end, activities, by_activity, ordered)
