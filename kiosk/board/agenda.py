@@ -146,6 +146,7 @@ class Day:
     date: date
     offset: int  # 0 = today, 1 = tomorrow, ...
     cards: list[Card]
+    hidden: int = 0  # this day's occurrences beyond the page's card limit (not shown)
 
 
 @dataclass(frozen=True)
@@ -177,10 +178,15 @@ class BoardFilter:
 
 
 def spoken_languages(snap: Snapshot) -> list[str]:
-    """Languages spoken at some activity, the UI languages first in their bar order."""
-    found = {code for a in snap.activities.values() for code in a.languages}
-    ordered = [lang.code for lang in LANGUAGES if lang.code in found]
-    return ordered + sorted(found - set(ordered))
+    """Languages spoken at some activity, the UI languages first in their bar order
+    (worked out once per version of the activities, not per page)."""
+
+    def work_out() -> list[str]:
+        found = {code for a in snap.activities.values() for code in a.languages}
+        ordered = [lang.code for lang in LANGUAGES if lang.code in found]
+        return ordered + sorted(found - set(ordered))
+
+    return list(snap.index.derived(snap.activities, "spoken", work_out))
 
 
 def occurrences_between(
@@ -201,13 +207,25 @@ def board_days(
     days: int = 7,
     chosen: BoardFilter = BoardFilter(),
     counts_for: CountsFor | None = None,
+    limit: int | None = None,
 ) -> list[Day]:
-    """Today and the next `days - 1` days, each with its occurrences (empty days kept)."""
+    """Today and the next `days - 1` days, each with its occurrences (empty days kept).
+
+    With `limit`, only the first `limit` occurrences become cards (today first); each day
+    says how many of its own are left out (`Day.hidden`), so a page never calls a day
+    empty that is not."""
     local_now = now.astimezone(zone)
     start, end = next_days(local_now, days)
     by_day: dict[date, list[Card]] = {}
+    hidden: dict[date, int] = {}
+    shown = 0
     for occ in occurrences_between(snap, start, end, chosen):
-        by_day.setdefault(occ.start.date(), []).append(
+        day = occ.start.date()
+        if limit is not None and shown >= limit:
+            hidden[day] = hidden.get(day, 0) + 1
+            continue
+        shown += 1
+        by_day.setdefault(day, []).append(
             Card(
                 occ,
                 snap.places.get(occ.activity.place_id or ""),
@@ -216,10 +234,8 @@ def board_days(
             )
         )
     today = local_now.date()
-    return [
-        Day(today + timedelta(days=i), i, by_day.get(today + timedelta(days=i), []))
-        for i in range(days)
-    ]
+    dates = [today + timedelta(days=i) for i in range(days)]
+    return [Day(d, i, by_day.get(d, []), hidden.get(d, 0)) for i, d in enumerate(dates)]
 
 
 def upcoming_of(activity: Activity, now: datetime, days: int = 60) -> list[Occurrence]:

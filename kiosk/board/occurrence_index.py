@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from kiosk.activities.model import Activity
 from kiosk.activities.recurrence import Occurrence, expand, expand_all
 
+T = TypeVar("T")
 BLOCK_DAYS = 7
 MAX_BLOCKS = 6  # wider windows are expanded directly
 KEPT_BLOCKS = 12  # blocks kept (LRU): this week, the next, the digest's, a few API windows
@@ -55,6 +57,7 @@ class OccurrenceIndex:
         self._zone = zone
         self._blocks: OrderedDict[date, _Block] = OrderedDict()
         self._lock = threading.Lock()
+        self._derived: dict[str, tuple[Mapping[str, Activity], object]] = {}
         self.expanded = 0  # activities expanded so far (tests and benchmarks read it)
 
     def between(
@@ -81,6 +84,15 @@ class OccurrenceIndex:
         if len(days) > 1:
             found.sort(key=sort_key)
         return found
+
+    def derived(self, activities: Mapping[str, Activity], name: str, compute: Callable[[], T]) -> T:
+        """`compute()`, worked out once per version of `activities` (by identity)."""
+        kept = self._derived.get(name)
+        if kept is not None and kept[0] is activities:
+            return kept[1]  # type: ignore[return-value]
+        value = compute()
+        self._derived[name] = (activities, value)
+        return value
 
     @staticmethod
     def _block_day(day: date) -> date:

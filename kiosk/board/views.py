@@ -58,17 +58,32 @@ def filter_from_args(args: Mapping[str, str], snap: agenda.Snapshot) -> agenda.B
     )
 
 
-def filter_url(chosen: agenda.BoardFilter, lang: str | None = None, **changes: object) -> str:
+def filter_url(
+    chosen: agenda.BoardFilter, lang: str | None = None, show: int | None = None, **changes: object
+) -> str:
     """The board's URL with some filters changed (None/False removes one), in the language
-    `lang` (default: this page's). The language is written into the address, so a kept copy
-    of a filtered board (the kiosk's worker) is the one in that language."""
+    `lang` (default: this page's), showing `show` cards (default: the first `CARDS_FIRST`).
+    The language is written into the address, so a kept copy of a filtered board (the
+    kiosk's worker) is the one in that language."""
     values = {**chosen.__dict__, **changes}
-    query = {
+    query: dict[str, object] = {
         FILTER_ARGS[name]: ("1" if value is True else value)
         for name, value in values.items()
         if value not in (None, False)
     }
+    if show is not None:
+        query["show"] = show
     return url_for("board.index", **query, lang=lang or current_language().code)
+
+
+def cards_to_show(args: Mapping[str, str]) -> int:
+    """How many cards the page shows: `?show=N` (after "show more"), bounded; else the
+    first `CARDS_FIRST`. Anything else in `show` is the default, never an error."""
+    try:
+        wanted = int(args.get("show", ""))
+    except ValueError:
+        return CARDS_FIRST
+    return max(CARDS_FIRST, min(wanted, MAX_CARDS))
 
 
 def kiosk_pages(snap: agenda.Snapshot, now: datetime) -> list[str]:
@@ -116,6 +131,7 @@ def index():  # type: ignore[no-untyped-def]
     snap = svc.catalogue.snapshot()
     chosen = filter_from_args(request.args, snap)
     now = svc.now()
+    limit = cards_to_show(request.args)
     return render_template(
         "board/index.html",
         site=snap.site,
@@ -126,7 +142,9 @@ def index():  # type: ignore[no-untyped-def]
             7,
             chosen,
             lambda occ: svc.signups.counts(occ.activity.id, occ.recurrence_id),
+            limit,
         ),
+        more_url=lambda day: filter_url(chosen, show=limit + CARDS_FIRST) + f"#day-{day}",
         hours_today=agenda.opening_hours_today(snap.site, now.date()),
         chosen=chosen,
         filter_url=lambda **changes: filter_url(chosen, **changes),
@@ -159,6 +177,8 @@ def detail(activity_id: str):  # type: ignore[no-untyped-def]
     )
 
 
+CARDS_FIRST = 48  # cards on a first visit (today first); "show more" adds as many again
+MAX_CARDS = 2000
 MAX_QR_TARGET = 500
 MAX_KIOSK_PAGES = 1000
 SIGNUP_FORMS_KEPT = 2

@@ -232,3 +232,59 @@ def test_the_kiosk_pages_list_every_page_the_kiosk_can_show(client: FlaskClient)
         assert f"/organisations/demo-excorde?lang={lang}" in listed
     assert any("/signup?lang=ti" in p for p in listed)
     assert all(client.get(p).status_code == 200 for p in listed[::7])  # a sample: all served
+
+
+def _many_today(svc, count: int) -> None:  # type: ignore[no-untyped-def]
+    """`count` single activities this afternoon, after the demo's."""
+    from kiosk.activities.model import utc_iso
+
+    template = svc.store.get("activities", "demo-sprakcafe@motesplats")
+    docs = []
+    for i in range(count):
+        start = FIXED_NOW.replace(hour=13) + timedelta(minutes=i)
+        docs.append(
+            {
+                **template,
+                "id": f"many-{i}@motesplats",
+                "title": {"sv": f"Träff nummer {i}"},
+                "rrule": None,
+                "exdates": [],
+                "overrides": {},
+                "start": utc_iso(start),
+                "end": utc_iso(start + timedelta(hours=1)),
+            }
+        )
+    svc.store.put_many("activities", docs)
+
+
+def test_a_full_week_shows_the_first_cards_and_loads_more_without_javascript(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Issue 23: a board of 2,000 cards was 6 MB. The first visit shows today first, up to
+    CARDS_FIRST cards; each day that has more says how many, and its link shows more."""
+    from kiosk.board.views import CARDS_FIRST
+
+    svc = services.get_for(app)
+    _many_today(svc, 2 * CARDS_FIRST)
+    html = client.get("/?lang=sv").get_data(as_text=True)
+    assert html.count('<article class="card') == CARDS_FIRST
+    today = html.split('id="week-heading"')[0]
+    assert "Träff nummer 0<" in today and f"Träff nummer {CARDS_FIRST + 10}<" not in html
+    more = re.findall(r'class="more-cards" href="([^"]+)">.*?Visa fler \((\d+) till\)', html)
+    assert more, "today has more cards than shown and says so"
+    link, left = more[0]
+    assert "#day-2026-11-24" in link and int(left) > CARDS_FIRST  # the demo's other days too
+    assert "Inget mer idag" not in today
+
+    bigger = client.get(link.replace("&amp;", "&").split("#")[0]).get_data(as_text=True)
+    assert bigger.count('<article class="card') == 2 * CARDS_FIRST
+    assert f"Träff nummer {CARDS_FIRST + 10}<" in bigger
+
+    # A filter and a language keep the limit; made-up values of `show` are the default.
+    arabic = client.get("/?lang=ar&for=women&show=99999999").get_data(as_text=True)
+    assert 'dir="rtl"' in arabic and "more-cards" not in arabic  # all of them (at most 2,000)
+    assert arabic.count('<article class="card') > 2 * CARDS_FIRST
+    assert (
+        client.get("/?lang=sv&show=abc").get_data(as_text=True).count('<article class="card')
+        == CARDS_FIRST
+    )
