@@ -9,7 +9,8 @@ directly with a fixed clock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -31,12 +32,21 @@ from kiosk.store import Store
 CATALOGUE_TABLES = ("activities", "places", "organisers", "settings")
 
 
+class Activities(dict[str, Activity]):
+    """Parsed activities by id at one `version` of the `activities` table (read-only)."""
+
+    def __init__(self, items: Mapping[str, Activity], version: int, spoken: Counter[str]) -> None:
+        super().__init__(items)
+        self.version = version
+        self.spoken = spoken  # how many activities speak each language
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Parsed documents at one version of the catalogue tables (shared, read-only)."""
 
     version: tuple[int, ...]
-    activities: dict[str, Activity]
+    activities: Activities
     places: dict[str, Place]
     organisers: dict[str, Organiser]
     site: SiteSettings
@@ -55,13 +65,45 @@ class Catalogue:
         # cheaper than parsing one), and keeps the very same objects for the others, which
         # the occurrence index reads as "not changed" (see bench.scale).
         self._parsed: dict[str, tuple[dict, Activity]] = {}
-        self.index = OccurrenceIndex(zone or ZoneInfo("Europe/Stockholm"))
+        self.index = OccurrenceIndex(
+            zone or ZoneInfo("Europe/Stockholm"),
+            lambda since: store.changed_since("activities", since),
+        )
 
     def _activity(self, doc: dict) -> Activity:
         known = self._parsed.get(doc["id"])
         if known is not None and known[0] == doc:
             return known[1]
         return Activity.from_doc(doc)
+
+    def _activities(self, current: Snapshot | None, version: int) -> Activities:
+        """The parsed activities at table version `version` (called under the store's
+        lock). After a write the store names the ids it changed, so only those are read
+        and parsed; the rest are the very same objects as before. Otherwise (first read, a
+        restore, a bulk import) every document is read, and only changed ones parsed."""
+        before = current.activities if current is not None else None
+        changed = (
+            self.store.changed_since("activities", before.version) if before is not None else None
+        )
+        if before is not None and changed is not None:
+            items = dict(before)
+            spoken = Counter(before.spoken)
+            for doc_id in changed:
+                old = items.pop(doc_id, None)
+                if old is not None:
+                    spoken.subtract(old.languages)
+                self._parsed.pop(doc_id, None)
+                doc = self.store.get("activities", doc_id)
+                if doc is not None:
+                    activity = items[doc_id] = self._activity(doc)
+                    self._parsed[doc_id] = (doc, activity)
+                    spoken.update(activity.languages)
+            return Activities(items, version, +spoken)
+        docs = self.store.all("activities")
+        acts = [self._activity(d) for d in docs]
+        self._parsed = {d["id"]: (d, a) for d, a in zip(docs, acts, strict=True)}
+        spoken = Counter(code for a in acts for code in a.languages)
+        return Activities({a.id: a for a in acts}, version, spoken)
 
     def _version(self) -> tuple[int, ...]:
         return tuple(self.store.table_version(t) for t in CATALOGUE_TABLES)
@@ -85,10 +127,7 @@ class Catalogue:
                 if current is not None and same[0]:
                     activities = current.activities
                 else:
-                    docs = self.store.all("activities")
-                    acts = [self._activity(d) for d in docs]
-                    self._parsed = {d["id"]: (d, a) for d, a in zip(docs, acts, strict=True)}
-                    activities = {a.id: a for a in acts}
+                    activities = self._activities(current, version[0])
                 if current is not None and same[1]:
                     places = current.places
                 else:
@@ -179,14 +218,10 @@ class BoardFilter:
 
 def spoken_languages(snap: Snapshot) -> list[str]:
     """Languages spoken at some activity, the UI languages first in their bar order
-    (worked out once per version of the activities, not per page)."""
-
-    def work_out() -> list[str]:
-        found = {code for a in snap.activities.values() for code in a.languages}
-        ordered = [lang.code for lang in LANGUAGES if lang.code in found]
-        return ordered + sorted(found - set(ordered))
-
-    return list(snap.index.derived(snap.activities, "spoken", work_out))
+    (counted as activities change, so this costs nothing per page)."""
+    found = set(snap.activities.spoken)
+    ordered = [lang.code for lang in LANGUAGES if lang.code in found]
+    return ordered + sorted(found - set(ordered))
 
 
 def occurrences_between(

@@ -10,7 +10,8 @@ nothing. A window asks the blocks it spans and filters them; a window wider than
 `MAX_BLOCKS` blocks is expanded directly (the API's year, rare and bounded by its caller).
 
 The cost of a board render follows what it shows: the occurrences of its week, never the
-number of stored activities (measured in `bench.scale`).
+number of stored activities (measured in `bench.scale`). With the store's change log a
+write costs the activities it changed, not a pass over every stored one..
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from kiosk.activities.model import Activity
 from kiosk.activities.recurrence import Occurrence, expand, expand_all
 
-T = TypeVar("T")
 BLOCK_DAYS = 7
 MAX_BLOCKS = 6  # wider windows are expanded directly
 KEPT_BLOCKS = 12  # blocks kept (LRU): this week, the next, the digest's, a few API windows
@@ -51,13 +50,18 @@ class _Block:
 class OccurrenceIndex:
     """Per-block expansions, carried from snapshot to snapshot (thread-safe)."""
 
-    def __init__(self, zone: ZoneInfo) -> None:
+    def __init__(
+        self, zone: ZoneInfo, changed_since: Callable[[int], set[str] | None] | None = None
+    ) -> None:
         """`zone`: whose local midnights cut the blocks (any zone is correct; the
-        municipality's makes a board week span at most two blocks)."""
+        municipality's makes a board week span at most two blocks). `changed_since(v)`:
+        the ids of activities changed since table version `v` (or None: not known), so a
+        block is carried over at the cost of what changed; activities mappings that carry
+        a `version` use it, others are compared object by object."""
         self._zone = zone
+        self._changed_since = changed_since
         self._blocks: OrderedDict[date, _Block] = OrderedDict()
         self._lock = threading.Lock()
-        self._derived: dict[str, tuple[Mapping[str, Activity], object]] = {}
         self.expanded = 0  # activities expanded so far (tests and benchmarks read it)
 
     def between(
@@ -85,15 +89,6 @@ class OccurrenceIndex:
             found.sort(key=sort_key)
         return found
 
-    def derived(self, activities: Mapping[str, Activity], name: str, compute: Callable[[], T]) -> T:
-        """`compute()`, worked out once per version of `activities` (by identity)."""
-        kept = self._derived.get(name)
-        if kept is not None and kept[0] is activities:
-            return kept[1]  # type: ignore[return-value]
-        value = compute()
-        self._derived[name] = (activities, value)
-        return value
-
     @staticmethod
     def _block_day(day: date) -> date:
         return day - timedelta(days=day.toordinal() % BLOCK_DAYS)
@@ -117,6 +112,12 @@ class OccurrenceIndex:
                 self._blocks.popitem(last=False)
             return block
 
+    def _ids_changed(self, old: Mapping[str, Activity]) -> set[str] | None:
+        version = getattr(old, "version", None)
+        if self._changed_since is None or version is None:
+            return None
+        return self._changed_since(version)
+
     def _build(
         self,
         activities: Mapping[str, Activity],
@@ -131,18 +132,23 @@ class OccurrenceIndex:
             by_activity: dict[str, list[Occurrence]] = {}
         else:
             old = before.activities
-            changed = [a for key, a in activities.items() if old.get(key) is not a]
-            by_activity = {
-                key: occurrences
-                for key, occurrences in before.by_activity.items()
-                if activities.get(key) is old.get(key)
-            }
+            ids = self._ids_changed(old)
+            if ids is None:  # not told: compare every activity with the one before
+                ids = {key for key, a in activities.items() if old.get(key) is not a}
+                ids.update(key for key in before.by_activity if key not in activities)
+            by_activity = dict(before.by_activity)
+            changed = []
+            for key in ids:
+                now = activities.get(key)
+                if now is old.get(key):
+                    continue
+                by_activity.pop(key, None)
+                if now is not None:
+                    changed.append(now)
         for activity in changed:
             occurrences = expand(activity, start, end)
             if occurrences:
                 by_activity[activity.id] = occurrences
-            else:
-                by_activity.pop(activity.id, None)
         self.expanded += len(changed)
         ordered = [o for occurrences in by_activity.values() for o in occurrences]
         ordered.sort(key=sort_key)

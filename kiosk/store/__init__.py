@@ -66,6 +66,13 @@ class Store(ABC):
     def table_version(self, table: str) -> int:
         """A number that changes whenever `table` changes (0 if it never did since opening)."""
 
+    def changed_since(self, table: str, version: int) -> set[str] | None:
+        """The ids of `table` written or deleted after its `table_version` was `version`, or
+        None when that is not known any more (too long ago, a restore, a migration): the
+        caller then reads the whole table. Lets caches follow a write at the cost of what
+        it changed, not of the table's size."""
+        return None
+
     @property
     @abstractmethod
     def last_change(self) -> datetime | None:

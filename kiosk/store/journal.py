@@ -47,6 +47,7 @@ import re
 import threading
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
@@ -71,6 +72,8 @@ BACKUP_PATTERN = re.compile(r"^motesplats-\d{8}T\d{12}Z\.json$")
 META_TABLE = "_meta"
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 FORMAT = 1
+RECENT_WRITES = 512  # writes per table whose ids `changed_since` can tell
+RECENT_IDS = 256  # a write of more documents is not remembered (readers re-read the table)
 
 
 Loaded = tuple[dict[str, dict[str, Document]], int, datetime | None]
@@ -169,6 +172,8 @@ class JournalStore(Store):
         self._db = TinyDB(storage=MemoryStorage)
         self._index: dict[str, dict[str, tuple[str, int]]] = {}
         self._table_versions: dict[str, int] = {}
+        # Per table, the ids each recent write touched, by the table version it made.
+        self._recent: dict[str, deque[tuple[int, tuple[str, ...]]]] = {}
         self._seq = 0
         self._last_change: datetime | None = None
         self._journal_fd: int | None = None
@@ -194,6 +199,16 @@ class JournalStore(Store):
 
     def table_version(self, table: str) -> int:
         return self._table_versions.get(table, 0)
+
+    def changed_since(self, table: str, version: int) -> set[str] | None:
+        with self._lock:
+            current = self._table_versions.get(table, 0)
+            if version == current:
+                return set()
+            recent = self._recent.get(table)
+            if not recent or version > current or recent[0][0] > version + 1:
+                return None  # older than the writes remembered (or from another store)
+            return {doc_id for made, ids in recent if made > version for doc_id in ids}
 
     @property
     def last_change(self) -> datetime | None:
@@ -333,6 +348,7 @@ class JournalStore(Store):
             self._install(tables, self._seq + 1, datetime.now(UTC).replace(microsecond=0))
             for table in before | set(self._index):
                 self._table_versions[table] = self._table_versions.get(table, 0) + 1
+                self._recent.pop(table, None)  # who changed what is not known: read it all
             self._compact()  # the restored data is the data file now, durable on return
             self._lock.written(self._seq)  # so that leaving the lock tells the listeners
             return kept
@@ -478,7 +494,13 @@ class JournalStore(Store):
 
     def _apply(self, record: dict[str, Any]) -> None:
         table = record["table"]
-        self._table_versions[table] = self._table_versions.get(table, 0) + 1
+        version = self._table_versions[table] = self._table_versions.get(table, 0) + 1
+        ids = record["docs"] if record["op"] == "put" else record["ids"]
+        recent = self._recent.setdefault(table, deque(maxlen=RECENT_WRITES))
+        if len(ids) > RECENT_IDS:
+            recent.clear()  # a bulk write: readers read the whole table once
+        else:
+            recent.append((version, tuple(d["id"] if isinstance(d, dict) else d for d in ids)))
         index = self._index.setdefault(table, {})
         if record["op"] == "put":
             for doc in record["docs"]:
@@ -502,6 +524,7 @@ class JournalStore(Store):
         self._db.drop_tables()
         self._db.storage.write(tables)
         self._index = {}
+        self._recent = {}
         for name, docs in tables.items():
             logical = name.split("/", 1)[0]
             ids = self._index.setdefault(logical, {})

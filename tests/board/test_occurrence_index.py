@@ -63,3 +63,27 @@ def test_a_deleted_activity_leaves_the_index(app: Flask) -> None:
     svc.store.delete("activities", "demo-simning-kvinnor@motesplats")
     found = agenda.occurrences_between(svc.catalogue.snapshot(), start, end)
     assert found and all(o.activity.id != "demo-simning-kvinnor@motesplats" for o in found)
+
+
+def test_a_write_costs_the_activities_it_changed_not_the_stored_total(app: Flask) -> None:
+    """Issue 23: after an edit the catalogue reads one document and the index expands one
+    activity, with the store's change log; the result is the same as a fresh catalogue's."""
+    svc = services.get_for(app)
+    store, catalogue = svc.store, svc.catalogue
+    start, end = next_days(FIXED_NOW, 7)
+    catalogue.index.between(catalogue.snapshot().activities, start, end)
+    doc = store.get("activities", "demo-sprakcafe@motesplats")
+    store.put("activities", {**doc, "languages": [*doc["languages"], "uk"], "title": {"sv": "Ny"}})
+    store.delete("activities", "demo-simning-kvinnor@motesplats")
+    expanded = catalogue.index.expanded
+    snap = catalogue.snapshot()
+    found = catalogue.index.between(snap.activities, start, end)
+    # The edited one, once per week block the board's week spans (two); the deleted one is
+    # dropped without expanding; none of the other activities.
+    assert catalogue.index.expanded - expanded == 2
+    fresh = agenda.Catalogue(store)
+    again = fresh.index.between(fresh.snapshot().activities, start, end)
+    assert [(o.key, o.activity.title) for o in found] == [(o.key, o.activity.title) for o in again]
+    assert "uk" in agenda.spoken_languages(snap)
+    assert agenda.spoken_languages(snap) == agenda.spoken_languages(fresh.snapshot())
+    assert not any(o.activity.id == "demo-simning-kvinnor@motesplats" for o in found)
