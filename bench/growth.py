@@ -64,7 +64,7 @@ def board_read_ms(size: int) -> dict[str, float]:
             t0 = time.perf_counter()
             body = client.get("/?lang=sv").data
             timings.append(time.perf_counter() - t0)
-        cards = body.count(b'class="card')
+        cards = body.count(b'<article class="card')
         svc.store.close()
         return {"render_ms": round(statistics.median(timings) * 1000, 1), "cards": cards}
     finally:

@@ -26,6 +26,7 @@ from flask import Flask, current_app
 
 from kiosk.activities import demo
 from kiosk.activities.book import ActivityBook
+from kiosk.api.feeds import EventParts
 from kiosk.board.agenda import Catalogue
 from kiosk.board.live import BoardWatch, default_waiters
 from kiosk.help.desk import TABLE as HELP_TABLE
@@ -49,6 +50,7 @@ from kiosk.village_pc import nightly
 from kiosk.volunteers.accounts import AccountBook, password_hasher
 from kiosk.volunteers.audit import AuditLog
 from kiosk.volunteers.editing import Editor
+from kiosk.web.built_bytes import BuiltCache
 from kiosk.web.page_cache import PageCache
 from kiosk.web.public_url import base_url_from_settings
 from kiosk.web.ratelimit import RateLimiter
@@ -89,6 +91,8 @@ class Services:
     push_key: str  # the VAPID public key browsers subscribe with; "" when Web Push is off
     push_services: tuple[str, ...]
     pages: PageCache | None = None
+    answers: BuiltCache = field(default_factory=BuiltCache)  # feeds and API answers as bytes
+    event_parts: EventParts = field(default_factory=EventParts)  # the feeds' VEVENTs
     app: Flask | None = None  # set by init_app: text messages are composed in its context
     # login attempts per client (on top of the per-account lock in kiosk.volunteers.accounts)
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))

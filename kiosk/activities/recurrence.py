@@ -363,6 +363,49 @@ def planned_starts(
     return found
 
 
+def _until(rule_text: str) -> datetime | None:
+    """The rule's UNTIL as a UTC instant (a date: the end of that day, a day late in any
+    zone), or None when it has none or it cannot be read."""
+    text = _parts(rule_text).get("UNTIL", "")
+    for form, extra in (("%Y%m%dT%H%M%SZ", timedelta()), ("%Y%m%dT%H%M%S", timedelta(days=1))):
+        try:
+            return datetime.strptime(text, form).replace(tzinfo=UTC) + extra
+        except ValueError:
+            continue
+    try:
+        return datetime.strptime(text, "%Y%m%d").replace(tzinfo=UTC) + timedelta(days=2)
+    except ValueError:
+        return None
+
+
+def may_occur_between(activity: Activity, start: datetime, end: datetime) -> bool:
+    """Whether `activity` may have an occurrence overlapping [start, end), without expanding
+    it: True for a series begun before `end` and not ended (UNTIL) before `start`, an added
+    or moved date in the window, or a single event in it. Never False for one that has
+    (a COUNT series counts as never ending); cheap enough to ask of every stored activity."""
+    if activity.start < end and activity.end > start:
+        return True
+    if activity.rrule and activity.start < end:
+        until = _until(activity.rrule)
+        if until is None or until + (activity.end - activity.start) > start:
+            return True
+    for key in activity.rdates:
+        try:
+            moment = parse_recurrence_id(key)
+        except ValueError:
+            return True
+        if start - timedelta(days=2) < moment < end:
+            return True
+    for override in activity.overrides.values():
+        if (
+            override.start is not None
+            and override.start < end
+            and (override.end is None or override.end > start)
+        ):
+            return True
+    return False
+
+
 def occurs_at(activity: Activity, moment: datetime) -> bool:
     """Whether the series' rule has an occurrence planned at `moment`."""
     return bool(planned_starts(activity, moment, moment, 1))

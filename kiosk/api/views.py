@@ -14,7 +14,8 @@ If-Modified-Since with 304 before it builds anything: calendar apps poll them al
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -23,15 +24,18 @@ from flask_babel import gettext as _
 from werkzeug.http import is_resource_modified
 
 from kiosk import services
-from kiosk.activities.model import AUDIENCES, parse_day
+from kiosk.activities.model import AUDIENCES, Activity, parse_day
 from kiosk.activities.recurrence import Occurrence
+from kiosk.api.feeds import feed_bytes, in_feed
 from kiosk.board.agenda import BoardFilter, Snapshot, occurrences_between
-from kiosk.ical.write import calendar_bytes
 from kiosk.web import proxies
+from kiosk.web.built_bytes import Abandoned, never_gone
+from kiosk.web.page_cache import accepts_gzip
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 ics = Blueprint("ics", __name__)  # no /api prefix: calendar apps subscribe to these URLs
 MAX_DAYS = 366
+MAX_OCCURRENCES = 1000  # occurrences in one answer; `next_offset` asks for the next ones
 ICS_TYPE = "text/calendar; charset=utf-8"
 STARTED = datetime.now(UTC).replace(microsecond=0)  # new code may write feeds differently
 BUSY_AGAIN_IN = 30  # seconds: a board the long poll has no room for polls as it did before
@@ -88,7 +92,9 @@ def occurrence_json(occ: Occurrence, snap: Snapshot) -> dict[str, Any]:
 
 @bp.get("/activities")
 def activities():  # type: ignore[no-untyped-def]
-    """Occurrences from `from` to `to` (local dates, both included; default: 7 days)."""
+    """Occurrences from `from` to `to` (local dates, both included; default: 7 days), at
+    most `MAX_OCCURRENCES` from `offset` on (`total` says how many; `next_offset` where the
+    next answer starts). Built once per catalogue version and kept as bytes (ETag, 304)."""
     svc = services.get()
     today = svc.now().date()
     try:
@@ -103,19 +109,38 @@ def activities():  # type: ignore[no-untyped-def]
     audience = request.args.get("for") or None
     if audience is not None and audience not in AUDIENCES:
         return _error(_("Okänd målgrupp."))
+    try:
+        offset = max(0, int(request.args.get("offset") or 0))
+    except ValueError:
+        return _error(_("Ange offset som ett heltal, till exempel 1000."))
     snap = svc.catalogue.snapshot()
-    start = datetime.combine(first, datetime.min.time(), svc.zone)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), svc.zone)
-    chosen = BoardFilter(audience=audience, place_id=request.args.get("place") or None)
-    found = occurrences_between(snap, start, end, chosen)
-    return jsonify(
-        {
-            "from": first.isoformat(),
-            "to": last.isoformat(),
-            "tz": svc.zone.key,
-            "occurrences": [occurrence_json(o, snap) for o in found],
-        }
-    )
+    key, etag = _validators(snap, today)
+    if not is_resource_modified(request.environ, etag=etag):
+        response = Response(status=304)
+    else:
+        start = datetime.combine(first, datetime.min.time(), svc.zone)
+        end = datetime.combine(last + timedelta(days=1), datetime.min.time(), svc.zone)
+        chosen = BoardFilter(audience=audience, place_id=request.args.get("place") or None)
+
+        def build(gone: Callable[[], bool]) -> bytes:
+            found = occurrences_between(snap, start, end, chosen)
+            page = found[offset : offset + MAX_OCCURRENCES]
+            answer: dict[str, Any] = {
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "tz": svc.zone.key,
+                "total": len(found),
+                "offset": offset,
+                "occurrences": [occurrence_json(o, snap) for o in page],
+            }
+            if offset + MAX_OCCURRENCES < len(found):
+                answer["next_offset"] = offset + MAX_OCCURRENCES
+            return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+
+        response = _cached(("api", *key), build, "application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/board-version")
@@ -144,23 +169,64 @@ def board_version():  # type: ignore[no-untyped-def]
     return response
 
 
-def _feed(snap: Snapshot, filename: str, build: Callable[[date], bytes]) -> Response:
-    """The feed `build(today)` makes, or 304 when the caller has it already (validators
-    from what the feed depends on: the catalogue, the request, the year of its VTIMEZONEs;
-    checked before anything is built)."""
+def _gone() -> Callable[[], bool]:
+    """Whether this request's client has gone (waitress tells with its lookahead on)."""
+    return request.environ.get("waitress.client_disconnected") or never_gone
+
+
+def _cached(key: Hashable, build: Callable[[Callable[[], bool]], bytes], kind: str) -> Response:
+    """The answer for `key` from the built-answer cache (built once per key however many
+    ask at once), gzipped for clients that take it. A 503 if everyone who asked has gone
+    before it was ready (nobody reads it)."""
+    svc = services.get()
+    try:
+        built = svc.answers.get(key, build, _gone())
+    except Abandoned:
+        return Response(status=503)
+    if accepts_gzip(request.environ):
+        response = Response(built.gzipped, content_type=kind)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(built.plain(), content_type=kind)
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
+
+
+def _validators(snap: Snapshot, today: date) -> tuple[tuple[Any, ...], str]:
+    """What an answer depends on (the catalogue, the request, the day) and its ETag, which
+    differs between the gzipped and the plain answer."""
+    svc = services.get()
+    token = svc.pages.token if svc.pages is not None else ""
+    query = tuple(sorted(request.args.items(multi=True)))
+    key = (snap.version, request.path, query, today)
+    digest = hashlib.blake2b(repr(key).encode(), digest_size=8).hexdigest()
+    zipped = "-gz" if accepts_gzip(request.environ) else ""
+    return key, f"{token}-{digest}{zipped}"
+
+
+def _feed(
+    snap: Snapshot, filename: str, chosen: Callable[[date], list[Activity]], name: str
+) -> Response:
+    """The feed of `chosen(today)`, or 304 when the caller has it already (validators from
+    what the feed depends on: the catalogue, the request, the day; checked before anything
+    is built). Built once per catalogue version and kept as bytes (`kiosk.api.feeds`)."""
     svc = services.get()
     today = svc.now().date()
-    token = svc.pages.token if svc.pages is not None else ""
-    query = sorted(request.args.items(multi=True))
-    digest = hashlib.blake2b(
-        repr((snap.version, request.path, query, today.year)).encode(), digest_size=8
-    ).hexdigest()
-    etag = f"{token}-{digest}"
+    key, etag = _validators(snap, today)
     changed = max(svc.store.last_change or STARTED, STARTED)
     if not is_resource_modified(request.environ, etag=etag, last_modified=changed):
         response = Response(status=304)
     else:
-        response = Response(build(today), content_type=ICS_TYPE)
+
+        def build(gone: Callable[[], bool]) -> bytes:
+            activities = chosen(today)
+            return feed_bytes(
+                svc.event_parts, activities, snap.places, snap.organisers, name, today, gone
+            )
+
+        response = _cached(("feed", *key), build, ICS_TYPE)
+        if response.status_code == 503:
+            return response
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.set_etag(etag)
     # Not within the second of the last write: a later write in it would keep the date.
@@ -186,39 +252,36 @@ def calendar_feed():  # type: ignore[no-untyped-def]
     """Every activity as one iCalendar file, for subscribing from a phone or computer;
     `?organiser=<id>` or `?audience=<code>` (e.g. women) narrows it down."""
     snap = services.get().catalogue.snapshot()
-    chosen = list(snap.activities.values())
     name = snap.site.name
     organiser = request.args.get("organiser")
     if organiser:
         if organiser not in snap.organisers:
             return _error(_("Okänd förening."), 404)
-        chosen = [a for a in chosen if a.organiser_id == organiser]
         name = f"{name} – {snap.organisers[organiser].name}"
     audience = request.args.get("audience")
-    if audience:
-        if audience not in AUDIENCES:
-            return _error(_("Okänd målgrupp."), 404)
-        chosen = [a for a in chosen if audience in a.audiences]
-    ordered = sorted(chosen, key=lambda a: (a.start, a.id))
-    return _feed(
-        snap,
-        "motesplats.ics",
-        lambda today: calendar_bytes(ordered, snap.places, snap.organisers, name, today=today),
-    )
+    if audience and audience not in AUDIENCES:
+        return _error(_("Okänd målgrupp."), 404)
+    zone = services.get().zone
+
+    def chosen(today: date) -> list[Activity]:
+        found = (
+            a
+            for a in snap.activities.values()
+            if (not organiser or a.organiser_id == organiser)
+            and (not audience or audience in a.audiences)
+        )
+        return in_feed(found, today, zone)
+
+    return _feed(snap, "motesplats.ics", chosen, name)
 
 
 @ics.get("/a/<activity_id>.ics")
 def activity_feed(activity_id: str):  # type: ignore[no-untyped-def]
-    """One activity (its series, cancellations and changes) as an iCalendar file."""
+    """One activity (its series, cancellations and changes) as an iCalendar file (whole,
+    whatever its dates)."""
     snap = services.get().catalogue.snapshot()
     activity = snap.activities.get(activity_id)
     if activity is None:
         abort(404)
     stem = "".join(c for c in activity_id.split("@")[0] if c.isalnum() or c in "-_") or "aktivitet"
-    return _feed(
-        snap,
-        f"{stem}.ics",
-        lambda today: calendar_bytes(
-            [activity], snap.places, snap.organisers, snap.site.name, today=today
-        ),
-    )
+    return _feed(snap, f"{stem}.ics", lambda today: [activity], snap.site.name)

@@ -425,22 +425,31 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     return timezone
 
 
-def covered_years(activities: Iterable[Activity], today: date) -> tuple[int, int] | None:
-    """The years a VTIMEZONE must be right for: from the year before the first start to
-    `YEARS_AHEAD` after today or after the last dated thing (None without activities)."""
+def _years_of(activity: Activity) -> tuple[int, int]:
+    """The first and last local year of anything dated in `activity`."""
+    zone = activity.zone
+    dated = [activity.start, activity.end]
+    for override in activity.overrides.values():
+        dated += [moment for moment in (override.start, override.end) if moment]
+    years = [moment.astimezone(zone).year for moment in dated]
+    return min(years), max(years)
+
+
+def _year_span(spans: Iterable[tuple[int, int]], today: date) -> tuple[int, int] | None:
     first = last = None
-    for activity in activities:
-        zone = activity.zone
-        dated = [activity.start, activity.end]
-        for override in activity.overrides.values():
-            dated += [moment for moment in (override.start, override.end) if moment]
-        years = [moment.astimezone(zone).year for moment in dated]
-        first = min(years) if first is None else min(first, *years)
-        last = max(years) if last is None else max(last, *years)
+    for low, high in spans:
+        first = low if first is None else min(first, low)
+        last = high if last is None else max(last, high)
     if first is None or last is None:
         return None
     last = min(max(last + 1, today.year + YEARS_AHEAD), date.max.year - 1)
     return max(first - 1, last - MAX_YEARS, date.min.year), last
+
+
+def covered_years(activities: Iterable[Activity], today: date) -> tuple[int, int] | None:
+    """The years a VTIMEZONE must be right for: from the year before the first start to
+    `YEARS_AHEAD` after today or after the last dated thing (None without activities)."""
+    return _year_span((_years_of(a) for a in activities), today)
 
 
 def add_timezones(calendar: Calendar, first_year: int, last_year: int) -> None:
@@ -452,6 +461,57 @@ def add_timezones(calendar: Calendar, first_year: int, last_year: int) -> None:
         except (ValueError, KeyError):  # not an IANA zone (ZoneInfoNotFoundError is a KeyError)
             continue
     calendar.subcomponents[:0] = made
+
+
+@dataclass(frozen=True)
+class EventsPart:
+    """One activity's VEVENTs as iCalendar bytes, with what its calendar must add for it:
+    the TZIDs it uses and the years of its dated things. Made once per version of an
+    activity (`events_part`) and put together into feeds by `assemble_calendar`."""
+
+    body: bytes
+    tzids: frozenset[str]
+    years: tuple[int, int]
+
+
+def events_part(
+    activity: Activity, place: Place | None = None, organiser: Organiser | None = None
+) -> EventsPart:
+    """The master VEVENT and its overrides' VEVENTs of `activity`, as a calendar holds them."""
+    holder = Calendar()
+    for event in activity_to_events(activity, place, organiser):
+        holder.add_component(event)
+    body = b"".join(event.to_ical() for event in holder.subcomponents)
+    return EventsPart(body, frozenset(holder.get_missing_tzids()), _years_of(activity))
+
+
+def calendar_head(name: str) -> Calendar:
+    """An empty VCALENDAR with PRODID, VERSION, CALSCALE and the calendar's name."""
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.calendar_name = name  # NAME and X-WR-CALNAME
+    return calendar
+
+
+def assemble_calendar(name: str, parts: Iterable[EventsPart], today: date) -> bytes:
+    """A whole VCALENDAR of `parts` in their order: the head, the VTIMEZONEs of every TZID
+    they use (right from the year before the first dated thing to `YEARS_AHEAD` after
+    `today` or the last one), then each part's VEVENTs as they are."""
+    parts = list(parts)
+    calendar = calendar_head(name)
+    years = _year_span((part.years for part in parts), today)
+    if years is not None:
+        for tzid in sorted(set().union(*(part.tzids for part in parts))):
+            try:
+                calendar.add_component(vtimezone(tzid, *years))
+            except (ValueError, KeyError):  # not an IANA zone (ZoneInfoNotFoundError)
+                continue
+    head = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    return b"".join([head[: -len(end)], *(part.body for part in parts), end])
 
 
 def calendar_bytes(
@@ -466,23 +526,11 @@ def calendar_bytes(
 
     The VTIMEZONEs are right from the year before the first start to `YEARS_AHEAD` after
     `today` (default: the date in UTC now) or the last dated thing, and on by their rules."""
-    activities = list(activities)
-    calendar = Calendar()
-    calendar.add("PRODID", PRODID)
-    calendar.add("VERSION", "2.0")
-    calendar.add("CALSCALE", "GREGORIAN")
-    calendar.calendar_name = name  # NAME and X-WR-CALNAME
-    for activity in activities:
-        for event in activity_to_events(
-            activity,
-            places.get(activity.place_id or ""),
-            organisers.get(activity.organiser_id or ""),
-        ):
-            calendar.add_component(event)
-    years = covered_years(activities, today or datetime.now(UTC).date())
-    if years is not None:
-        add_timezones(calendar, *years)
-    return calendar.to_ical()
+    parts = [
+        events_part(a, places.get(a.place_id or ""), organisers.get(a.organiser_id or ""))
+        for a in activities
+    ]
+    return assemble_calendar(name, parts, today or datetime.now(UTC).date())
 
 
 def occurrence_calendar(

@@ -101,6 +101,9 @@ def serve(**flags: Any) -> None:
             # (kiosk.web.proxies judges them); otherwise waitress drops them
             clear_untrusted_proxy_headers=not settings["TRUSTED_PROXIES"],
             channel_timeout=30,
+            # read on while a request is worked on, so a client that hangs up is noticed
+            # (`waitress.client_disconnected`) and a feed built only for it is given up
+            channel_request_lookahead=1,
             connection_limit=settings["CONNECTION_LIMIT"],
             per_client=settings["CONNECTIONS_PER_CLIENT"],
             request_seconds=settings["REQUEST_SECONDS"],

@@ -55,3 +55,34 @@ def test_board_version_changes_after_a_write(app, client: FlaskClient) -> None: 
     before = client.get("/api/board-version").get_json()["version"]
     services.get_for(app).store.put("places", {"id": "new", "name": "Ny plats"})
     assert client.get("/api/board-version").get_json()["version"] != before
+
+
+def test_answers_are_kept_as_bytes_paged_and_validated(app, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
+    """Issue 23: the API is built once per catalogue version (ETag, 304), and one answer
+    holds at most MAX_OCCURRENCES; `next_offset` pages through the rest."""
+    from kiosk import services
+    from kiosk.api import views
+
+    svc = services.get_for(app)
+    url = "/api/activities?from=2026-11-24&to=2027-11-23"
+    whole = client.get(url)
+    body = whole.get_json()
+    assert body["total"] == len(body["occurrences"]) and "next_offset" not in body
+    builds = svc.answers.builds
+    assert client.get(url).data == whole.data and svc.answers.builds == builds
+    assert client.get(url, headers={"If-None-Match": whole.headers["ETag"]}).status_code == 304
+
+    views.MAX_OCCURRENCES, kept = 10, views.MAX_OCCURRENCES
+    try:
+        seen, offset = [], 0
+        while True:
+            page = client.get(f"{url}&offset={offset}").get_json()
+            seen += page["occurrences"]
+            if "next_offset" not in page:
+                break
+            offset = page["next_offset"]
+    finally:
+        views.MAX_OCCURRENCES = kept
+    assert seen == body["occurrences"]
+    refused = client.get(f"{url}&offset=tio&lang=ar")
+    assert refused.status_code == 400 and "offset" in refused.get_json()["error"]

@@ -98,7 +98,7 @@ def test_not_modified_is_answered_without_building_the_feed(
     def no_building(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("a 304 must not build the calendar")
 
-    monkeypatch.setattr(views, "calendar_bytes", no_building)
+    monkeypatch.setattr(views, "feed_bytes", no_building)
     for url, etag in etags.items():
         assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
