@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,9 +17,14 @@ from bench.board import REPO, RESULTS, free_port, wait_for
 
 
 @contextmanager
-def live_server(name: str, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve a fresh data folder (the demo week) on a free port; yields the base URL."""
+def live_server(
+    name: str, host: str = "127.0.0.1", prepare: Callable[[Path], object] | None = None
+) -> Iterator[str]:
+    """Serve a fresh data folder (the demo week, or what `prepare(folder)` puts there) on a
+    free port; yields the base URL."""
     tmp = Path(tempfile.mkdtemp(prefix=f"motesplats-bench-{name}-"))
+    if prepare is not None:
+        prepare(tmp / "data")
     port = free_port()
     server = subprocess.Popen(
         [
@@ -37,7 +42,7 @@ def live_server(name: str, host: str = "127.0.0.1") -> Iterator[str]:
     )
     base = f"http://{host}:{port}"
     try:
-        wait_for(base + "/")
+        wait_for(base + "/", timeout=120)
         yield base
     finally:
         peak = peak_rss_mb(server.pid)

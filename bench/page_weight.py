@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from bench.live import live_server, record
 from bench.phone import next_signup_path
+from bench.scale import make_data
 
 CHROMIUM = "/usr/bin/chromium"
 TARGET_KB = 100
@@ -76,6 +77,17 @@ def main(argv: list[str]) -> dict:
             ("signup_sv", local + signup),
         ):
             figures[name] = weigh(browser, url)
+        browser.close()
+    # A busy week: 2,000 activities in the next seven days (the first page shows 48 cards).
+    with (
+        live_server(
+            "weight-2000", prepare=lambda d: make_data(d, 2000, days=7, ahead=True)
+        ) as base,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        local = base.replace("127.0.0.1", "localhost")
+        figures["board_sv_2000_in_week"] = weigh(browser, local + "/?lang=sv")
         browser.close()
     print("Page weight, first visit on a 390x844 phone (empty cache)")
     for name, f in figures.items():

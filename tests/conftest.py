@@ -95,6 +95,9 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> No
             with urllib.request.urlopen(url, timeout=2):
                 return
         except urllib.error.HTTPError as exc:  # it answers, but with an error: say so now
+            if exc.code == 503 and exc.headers.get("Retry-After"):
+                time.sleep(0.2)  # listening, still opening the data (kiosk.village_pc.starting)
+                continue
             raise AssertionError(f"{url} answered {exc.code}") from exc
         except OSError:
             time.sleep(0.2)

@@ -394,7 +394,7 @@ def may_occur_between(activity: Activity, start: datetime, end: datetime) -> boo
             moment = parse_recurrence_id(key)
         except ValueError:
             return True
-        if start - timedelta(days=2) < moment < end:
+        if moment < end and moment + (activity.end - activity.start) > start:
             return True
     for override in activity.overrides.values():
         if (

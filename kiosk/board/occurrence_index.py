@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.activities.model import Activity
-from kiosk.activities.recurrence import Occurrence, expand, expand_all
+from kiosk.activities.recurrence import Occurrence, expand, expand_all, may_occur_between
 
 BLOCK_DAYS = 7
 MAX_BLOCKS = 6  # wider windows are expanded directly
@@ -128,7 +128,9 @@ class OccurrenceIndex:
         """The block for `activities`, reusing `before` for every activity it built from
         the very same parsed object."""
         if before is None or before.start != start:
-            changed = list(activities.values())
+            # A first build skips, without expanding them, the activities that cannot occur
+            # here (most of a municipality's archive and plans: single events elsewhere).
+            changed = [a for a in activities.values() if may_occur_between(a, start, end)]
             by_activity: dict[str, list[Occurrence]] = {}
         else:
             old = before.activities

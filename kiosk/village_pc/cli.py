@@ -7,8 +7,10 @@ do, not a traceback.
 
 from __future__ import annotations
 
+import _thread
 import logging
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -72,25 +74,38 @@ def serve(**flags: Any) -> None:
     from kiosk.store import StoreError
     from kiosk.village_pc import systemd
     from kiosk.village_pc.http_server import serve as waitress_serve
+    from kiosk.village_pc.starting import StartingApp
 
     settings = _resolve_or_exit(_overrides(flags))
     setup_logging(settings["LOG_LEVEL"])
-    try:
-        app = create_app(settings)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
     shown = "localhost" if settings["HOST"] in ("0.0.0.0", "::") else settings["HOST"]
-    log.info(
-        "Mötesplats is serving on http://%s:%d/ (data in %s)",
-        shown,
-        settings["PORT"],
-        settings["DATA_DIR"],
-    )
-    announcement = _announce(settings)
+    # The socket listens first and says "starting" while the data is opened (seconds for a
+    # large store), so the kiosk's browser never meets "connection refused".
+    starting = StartingApp()
+    announcement: list[Any] = []
+
+    def open_app() -> None:
+        try:
+            starting.ready(create_app(settings))
+        except BaseException as exc:  # reported by the command below, not as a traceback
+            starting.error = exc
+            _thread.interrupt_main()
+            return
+        log.info(
+            "Mötesplats is serving on http://%s:%d/ (data in %s)",
+            shown,
+            settings["PORT"],
+            settings["DATA_DIR"],
+        )
+        announcement.append(_announce(settings))
+        systemd.notify("READY=1\nSTATUS=Serving the board")
+
     try:
         waitress_serve(
-            app,
-            on_ready=lambda: systemd.notify("READY=1\nSTATUS=Serving the board"),
+            starting,
+            on_ready=lambda: threading.Thread(
+                target=open_app, name="open-data", daemon=True
+            ).start(),
             host=settings["HOST"],
             port=settings["PORT"],
             threads=settings["THREADS"],
@@ -113,9 +128,17 @@ def serve(**flags: Any) -> None:
             f"could not listen on {settings['HOST']}:{settings['PORT']}: {exc.strerror}. "
             "Is another Mötesplats already running? Choose another port with --port."
         ) from exc
+    except KeyboardInterrupt:
+        if starting.error is None:
+            raise
     finally:
-        if announcement is not None:
-            announcement.close()
+        for announced in announcement:
+            if announced is not None:
+                announced.close()
+    if isinstance(starting.error, StoreError):
+        raise click.ClickException(str(starting.error)) from starting.error
+    if starting.error is not None:
+        raise starting.error
 
 
 def _announce(settings: dict[str, Any]) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import urllib.request
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -182,3 +183,69 @@ def test_every_command_leaves_a_folder_at_the_current_schema(
         assert asked == [migrations.SCHEMA_VERSION]  # nothing left to migrate
     finally:
         store.close()
+
+
+def test_the_socket_listens_first_and_says_starting_until_the_data_is_open() -> None:
+    """Issue 23: a large data folder takes seconds to open; meanwhile the server answers
+    "starting" (503, Retry-After, six languages) instead of refusing the connection."""
+    from kiosk.village_pc.starting import StartingApp
+
+    starting = StartingApp()
+    answer: dict[str, object] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        answer.update(status=status, headers=dict(headers))
+
+    body = b"".join(starting({"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz"}, start_response))
+    assert str(answer["status"]).startswith("503")
+    assert answer["headers"]["Retry-After"] and answer["headers"]["Cache-Control"] == "no-store"  # type: ignore[index]
+    page = body.decode()
+    assert 'http-equiv="refresh"' in page and "startar" in page and 'lang="ti"' in page
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        start_response("200 OK", [])
+        return [b"board"]
+
+    starting.ready(app)
+    assert b"".join(starting({"REQUEST_METHOD": "GET"}, start_response)) == b"board"
+
+
+def test_a_slow_start_listens_before_the_data_is_read(tmp_path: Path) -> None:
+    """The live server: the port accepts and answers 503 while create_app still runs (made
+    slow here by a large journal to replay), then the board."""
+    import socket
+    import urllib.error
+
+    from kiosk.store import open_store
+
+    data = tmp_path / "data"
+    store = open_store(data)
+    filler = "x" * 2000
+    for block in range(40):
+        store.put_many(
+            "activities",
+            [{"id": f"a{block}-{n}", "filler": filler} for n in range(250)],
+        )
+    store.close()
+    port = free_port()
+    began = time.monotonic()
+    proc = start_server(data, port)
+    try:
+        while time.monotonic() - began < 30:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.01)
+        statuses = []
+        while time.monotonic() - began < 60:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    statuses.append(r.status)
+                    break
+            except urllib.error.HTTPError as exc:
+                statuses.append(exc.code)
+                time.sleep(0.05)
+        assert statuses[0] == 503 and statuses[-1] == 200, statuses
+    finally:
+        stop_server(proc)
