@@ -90,7 +90,7 @@ def parse_recurrence_id(text: str) -> datetime:
     return datetime.strptime(text, RECURRENCE_ID_FORMAT).replace(tzinfo=UTC)
 
 
-@dataclass
+@dataclass(slots=True)
 class SignupSettings:
     """Whether people sign up, how many places there are, and how (free text per language)."""
 
@@ -158,7 +158,7 @@ def whole_days(start: datetime, end: datetime, zone: ZoneInfo) -> int:
     return 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Override:
     """A change to one occurrence of a series: new times, a status, a note, and (as central
     calendars write them) its own title, description or place text for that one date."""
@@ -196,7 +196,7 @@ class Override:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Activity:
     """Something that happens, once or as a series. Stored in the table `activities`."""
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol
 
 from babel import support
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, Domain, get_locale
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import dump_cookie
@@ -65,6 +65,7 @@ def select_locale() -> str:
 
 
 DEFAULT_LOCALE_OF = "motesplats.default_locale"
+TRANSLATIONS_MEMO = "_motesplats_translations"  # on flask.g: (overlay version, locale, result)
 
 
 def default_locale() -> str:
@@ -101,9 +102,23 @@ class OverlaidDomain(Domain):
         self._laid: dict[str, tuple[Hashable, support.NullTranslations]] = {}
 
     def get_translations(self) -> support.NullTranslations:
+        # A page asks for every string it shows (40-90 per page): worked out once per
+        # request, not once per string (was a fifth of a page's render).
+        # Kept per locale object, so `force_locale` (a text message in the person's language
+        # composed during another's request) gets its own.
+        version = self.overlay.version
+        locale = get_locale()
+        memo = g.get(TRANSLATIONS_MEMO) if has_request_context() else None
+        if memo is not None and memo[0] == version and memo[1] is locale:
+            return memo[2]  # type: ignore[no-any-return]
+        result = self._laid_over(version)
+        if has_request_context():
+            setattr(g, TRANSLATIONS_MEMO, (version, locale, result))
+        return result
+
+    def _laid_over(self, version: Hashable) -> support.NullTranslations:
         compiled = super().get_translations()  # flask-babel caches it per locale
         locale = str(get_locale())
-        version = self.overlay.version
         laid = self._laid.get(locale)
         if laid is not None and laid[0] == version:
             return laid[1]
