@@ -33,6 +33,7 @@ from typing import Any
 
 from waitress import create_server
 from waitress.channel import HTTPChannel
+from waitress.task import WSGITask
 
 log = logging.getLogger("motesplats.http")
 KIOSK = ("127.0.0.1", "::1")
@@ -40,8 +41,34 @@ KIOSK_RESERVE = 50  # connections only the kiosk's browser may use, past the oth
 CLEANUP_SECONDS = 2
 
 
+class KeepAliveTask(WSGITask):
+    """A WSGITask that keeps the connection after a 304 or 204 (waitress closes it: it finds
+    no Content-Length, which these answers never have, RFC 9110 8.6). Calendar apps and
+    boards revalidate all day; each 304 cost a new TCP connection."""
+
+    _bodiless_keep = False
+
+    def build_response_header(self) -> bytes:
+        self._bodiless_keep = (
+            not self.has_body
+            and self.version == "1.1"
+            and not self.close_on_finish
+            and self.request.headers.get("CONNECTION", "").lower() != "close"
+        )
+        try:
+            return bytes(super().build_response_header())
+        finally:
+            self._bodiless_keep = False
+
+    def set_close_on_finish(self) -> None:
+        if not self._bodiless_keep:
+            super().set_close_on_finish()
+
+
 class QuietChannel(HTTPChannel):
     """An HTTPChannel that does not spin the event loop while its worker is busy."""
+
+    task_class = KeepAliveTask
 
     def writable(self) -> bool:
         if (

@@ -249,3 +249,30 @@ def test_a_slow_start_listens_before_the_data_is_read(tmp_path: Path) -> None:
         assert statuses[0] == 503 and statuses[-1] == 200, statuses
     finally:
         stop_server(proc)
+
+
+def test_304_keeps_the_connection_for_the_next_request(tmp_path: Path) -> None:
+    """Issue 23: waitress closed the connection after every 304 (no Content-Length), so a
+    board or calendar app that revalidates opened a new TCP connection each time."""
+    import http.client
+
+    port = free_port()
+    proc = start_server(tmp_path / "data", port)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", proc)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        for path in ("/?lang=sv", "/calendar.ics", "/api/activities"):
+            conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+            first = conn.getresponse()
+            first.read()
+            etag = first.getheader("ETag")
+            assert first.status == 200 and etag
+            sock = conn.sock
+            conn.request("GET", path, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+            again = conn.getresponse()
+            again.read()
+            assert again.status == 304 and again.getheader("Connection") != "close", path
+            assert not again.will_close and conn.sock is sock  # the same TCP connection
+        conn.close()
+    finally:
+        stop_server(proc)
