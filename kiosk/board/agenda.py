@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import orjson
-
 from kiosk.activities.model import (
     YEARS,
     Activity,
@@ -32,11 +30,6 @@ from kiosk.signups.book import Counts
 from kiosk.store import Store
 
 CATALOGUE_TABLES = ("activities", "places", "organisers", "settings")
-
-
-def fingerprint(doc: dict) -> int:
-    """A 64-bit hash of a stored document's whole content (key order aside)."""
-    return hash(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS))
 
 
 class Activities(dict[str, Activity]):
@@ -67,28 +60,25 @@ class Catalogue:
         self.store = store
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
-        # Parsed activities by id, with a fingerprint of the stored document they came from:
-        # when the whole table is read again (a restore, a bulk import) only the documents
-        # that changed are parsed, and the others keep the very same objects, which the
-        # occurrence index and the feeds read as "not changed". A fingerprint, not the
-        # document: a copy of 50k documents was 65 MB.
-        self._parsed: dict[str, tuple[int, Activity]] = {}
         self.index = OccurrenceIndex(
             zone or ZoneInfo("Europe/Stockholm"),
             lambda since: store.changed_since("activities", since),
         )
 
-    def _activity(self, doc: dict) -> Activity:
-        known = self._parsed.get(doc["id"])
-        if known is not None and known[0] == fingerprint(doc):
-            return known[1]
-        return Activity.from_doc(doc)
+    @staticmethod
+    def _activity(doc: dict, before: Mapping[str, Activity]) -> Activity:
+        """`doc` parsed; the very same object as before when it parses to an equal value
+        (the occurrence index and the feeds read identity as "not changed")."""
+        parsed = Activity.from_doc(doc)
+        known = before.get(doc["id"])
+        return known if known is not None and known == parsed else parsed
 
     def _activities(self, current: Snapshot | None, version: int) -> Activities:
         """The parsed activities at table version `version` (called under the store's
         lock). After a write the store names the ids it changed, so only those are read
         and parsed; the rest are the very same objects as before. Otherwise (first read, a
-        restore, a bulk import) every document is read, and only changed ones parsed."""
+        restore, a bulk import) every document is read and parsed, and those equal to the
+        ones before keep their objects."""
         before = current.activities if current is not None else None
         changed = (
             self.store.changed_since("activities", before.version) if before is not None else None
@@ -100,16 +90,13 @@ class Catalogue:
                 old = items.pop(doc_id, None)
                 if old is not None:
                     spoken.subtract(old.languages)
-                self._parsed.pop(doc_id, None)
                 doc = self.store.get("activities", doc_id)
                 if doc is not None:
-                    activity = items[doc_id] = self._activity(doc)
-                    self._parsed[doc_id] = (fingerprint(doc), activity)
+                    activity = items[doc_id] = self._activity(doc, before)
                     spoken.update(activity.languages)
             return Activities(items, version, +spoken)
         docs = self.store.all("activities")
-        acts = [self._activity(d) for d in docs]
-        self._parsed = {d["id"]: (fingerprint(d), a) for d, a in zip(docs, acts, strict=True)}
+        acts = [self._activity(d, before or {}) for d in docs]
         spoken = Counter(code for a in acts for code in a.languages)
         return Activities({a.id: a for a in acts}, version, spoken)
 

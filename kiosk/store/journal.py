@@ -587,11 +587,11 @@ class JournalStore(Store):
         """Migrate in memory; nothing is written unless every step succeeded (an exception
         leaves the data file and journal byte-identical). Before the migrated data replaces
         the file, the data as it was goes to a backup."""
-        current = {name: [dict(d) for d in self.all(name)] for name in self.tables()}
-        had_data = any(current.values())
+        current = _TablesOnDemand(self, list(self.tables()))
         migrated = migrate(current)  # raises: the caller sees it; nothing was written
         if migrated is None:
-            return False
+            return False  # (read only what it needed to tell: the schema's record)
+        had_data = any(current.values())
         if had_data:  # a new, empty store only gets its version: no news
             kept = self.backup()
             self._note(logging.WARNING, f"data migrated; the data before is in {kept.name}")
@@ -695,6 +695,55 @@ class JournalStore(Store):
     def _check_table(table: str) -> None:
         if not TABLE_NAME.match(table):
             raise StoreError(f"bad table name {table!r}")
+
+
+class _TablesOnDemand(dict):  # type: ignore[type-arg]
+    """The tables a migration sees: each table's documents copied when first read, so that
+    a store already at the current schema is told so without copying 50k documents."""
+
+    def __init__(self, store: JournalStore, names: list[str]) -> None:
+        super().__init__()
+        self._store = store
+        self._names = names
+
+    def _load(self, name: str) -> None:
+        if name in self._names and not super().__contains__(name):
+            super().__setitem__(name, [dict(d) for d in self._store.all(name)])
+
+    def __getitem__(self, name: str) -> list[Document]:
+        self._load(name)
+        return super().__getitem__(name)  # type: ignore[no-any-return]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self._load(name)
+        return super().get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names or super().__contains__(name)
+
+    def _all(self) -> None:
+        for name in self._names:
+            self._load(name)
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        self._all()
+        return super().keys()
+
+    def values(self):  # type: ignore[no-untyped-def]
+        self._all()
+        return super().values()
+
+    def items(self):  # type: ignore[no-untyped-def]
+        self._all()
+        return super().items()
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self._all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._all()
+        return super().__len__()
 
 
 def _now_iso() -> str:
