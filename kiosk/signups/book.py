@@ -62,6 +62,8 @@ def door_code(length: int = 5) -> str:
         number, digit = divmod(number, len(CODE_ALPHABET))
         letters.append(CODE_ALPHABET[digit])
     return "".join(letters)
+
+
 # At least 128 random bits in URL-safe base64 or hex, as the phone's script makes them.
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 UNDO_WINDOW = timedelta(seconds=60)
