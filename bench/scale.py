@@ -316,6 +316,17 @@ def one_size(size: int, seconds: int) -> dict[str, object]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _rate_of(command: list[str], port: int, seconds: int) -> dict[str, float]:
+    """wrk's figures for a server started by `command` on `port` (stopped afterwards)."""
+    proc = subprocess.Popen(command, cwd=REPO)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+        return wrk(f"http://127.0.0.1:{port}/", seconds)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def ceiling(body: bytes, kind: str, seconds: int) -> dict[str, object]:
     """The same gzipped bytes from waitress with a bare WSGI callable, and from nginx."""
     tmp = Path(tempfile.mkdtemp(prefix="motesplats-bench-ceiling-"))
@@ -323,16 +334,8 @@ def ceiling(body: bytes, kind: str, seconds: int) -> dict[str, object]:
     try:
         (tmp / "body").write_bytes(body)
         port = free_port()
-        bare = subprocess.Popen(
-            [sys.executable, "-m", "bench.bare_wsgi", str(tmp / "body"), str(port), str(THREADS)],
-            cwd=REPO,
-        )
-        try:
-            wait_for(f"http://127.0.0.1:{port}/")
-            found["bare_wsgi"] = wrk(f"http://127.0.0.1:{port}/", seconds)
-        finally:
-            bare.terminate()
-            bare.wait(timeout=10)
+        bare = [sys.executable, "-m", "bench.bare_wsgi", str(tmp / "body"), str(port), str(THREADS)]
+        found["bare_wsgi"] = _rate_of(bare, port, seconds)
         nginx = shutil.which("nginx") or (
             "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
         )
@@ -349,13 +352,7 @@ def ceiling(body: bytes, kind: str, seconds: int) -> dict[str, object]:
             f"  server {{ listen 127.0.0.1:{port}; root {tmp};\n"
             f"    location / {{ try_files /body =404; }} }} }}\n"
         )
-        proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp)])
-        try:
-            wait_for(f"http://127.0.0.1:{port}/")
-            found["nginx"] = wrk(f"http://127.0.0.1:{port}/", seconds)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+        found["nginx"] = _rate_of([nginx, "-c", str(conf), "-p", str(tmp)], port, seconds)
         return found
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
