@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from kiosk import collector
 from kiosk.activities.model import (
     YEARS,
     Activity,
@@ -95,8 +96,9 @@ class Catalogue:
                     activity = items[doc_id] = self._activity(doc, before)
                     spoken.update(activity.languages)
             return Activities(items, version, +spoken)
-        docs = self.store.all("activities")
-        acts = [self._activity(d, before or {}) for d in docs]
+        with collector.paused():
+            docs = self.store.all("activities")
+            acts = [self._activity(d, before or {}) for d in docs]
         spoken = Counter(code for a in acts for code in a.languages)
         return Activities({a.id: a for a in acts}, version, spoken)
 

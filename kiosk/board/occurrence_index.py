@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.activities.model import Activity
@@ -130,7 +130,9 @@ class OccurrenceIndex:
         if before is None or before.start != start:
             # A first build skips, without expanding them, the activities that cannot occur
             # here (most of a municipality's archive and plans: single events elsewhere).
-            changed = [a for a in activities.values() if may_occur_between(a, start, end)]
+            # (In UTC: comparing with the zone's datetimes asks the zone each time.)
+            low, high = start.astimezone(UTC), end.astimezone(UTC)
+            changed = [a for a in activities.values() if may_occur_between(a, low, high)]
             by_activity: dict[str, list[Occurrence]] = {}
         else:
             old = before.activities

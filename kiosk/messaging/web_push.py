@@ -27,7 +27,6 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 from kiosk.messaging import Outgoing, Refused, Transport, TransportState, Unavailable
 from kiosk.store.durable import atomic_write
@@ -129,6 +128,10 @@ class WebPush(Transport):
         subscription = message.subscription or {}
         if not subscription.get("endpoint"):
             raise Refused("no browser subscription")
+        # Imported on the first push, not at start: pywebpush brings aiohttp (0.4 s of a
+        # server's start).
+        from pywebpush import WebPushException, webpush
+
         payload = json.dumps(
             {"body": message.text, "url": message.link, "tag": message.key, "lang": message.lang},
             ensure_ascii=False,

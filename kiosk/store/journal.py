@@ -58,6 +58,7 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 
+from kiosk import collector
 from kiosk.store import Document, Store, StoreError, StoreFull, StoreLocked
 from kiosk.store.commit_lock import CommitLock
 from kiosk.store.durable import atomic_write, is_disk_full, keep_private, move_aside, timestamp
@@ -112,8 +113,8 @@ def parse_snapshot(raw: bytes) -> tuple[dict[str, dict[str, Document]], int, dat
     if not raw.strip():
         raise DamagedFile("the file is empty")
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
+        data = orjson.loads(raw)  # a little faster than json for a large data file
+    except (UnicodeDecodeError, ValueError) as exc:  # orjson.JSONDecodeError is a ValueError
         raise DamagedFile(f"not valid JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise DamagedFile("top level is not an object")
@@ -554,6 +555,10 @@ class JournalStore(Store):
     # ---- opening ---------------------------------------------------------------------
 
     def _load(self) -> None:
+        with collector.paused():
+            self._load_all()
+
+    def _load_all(self) -> None:
         loaded: Loaded = ({}, 0, None)
         if self.snapshot_path.exists():
             try:

@@ -70,7 +70,7 @@ def main() -> None:
 @_flag_options
 def serve(**flags: Any) -> None:
     """Serve the board with waitress (loads the demo week into an empty store)."""
-    from kiosk import create_app
+    from kiosk import collector, create_app
     from kiosk.store import StoreError
     from kiosk.village_pc import systemd
     from kiosk.village_pc.http_server import serve as waitress_serve
@@ -86,7 +86,10 @@ def serve(**flags: Any) -> None:
 
     def open_app() -> None:
         try:
-            starting.ready(create_app(settings))
+            app = create_app(settings)
+            _warm_up(app)
+            collector.freeze()  # what was loaded lives as long as the server
+            starting.ready(app)
         except BaseException as exc:  # reported by the command below, not as a traceback
             starting.error = exc
             _thread.interrupt_main()
@@ -139,6 +142,18 @@ def serve(**flags: Any) -> None:
         raise click.ClickException(str(starting.error)) from starting.error
     if starting.error is not None:
         raise starting.error
+
+
+def _warm_up(app: Any) -> None:
+    """Parse the catalogue before the first visitor (what the board needs). A document it
+    cannot read is logged here and answered as before on the pages that show it; it never
+    keeps the server from starting."""
+    from kiosk import services
+
+    try:
+        services.get_for(app).catalogue.snapshot()
+    except Exception:
+        log.exception("could not read every activity at start; the pages that show it will say so")
 
 
 def _announce(settings: dict[str, Any]) -> Any:
