@@ -28,6 +28,6 @@ def paused() -> Iterator[None]:
 
 
 def freeze() -> None:
-    """Move every object alive now to the collector's permanent generation."""
-    gc.collect()
+    """Move every object alive now to the collector's permanent generation (without a
+    collection first: one walk of a 50k-activity heap took half a second)."""
     gc.freeze()
