@@ -24,24 +24,11 @@ from zoneinfo import ZoneInfo
 
 from bench.board import realistic_activities
 from bench.live import record
+from bench.scale import spread
 from kiosk.activities.model import utc_iso
 from kiosk.store.migrations import migrate
 
 ZONE = ZoneInfo("Europe/Stockholm")
-
-
-def spread(docs: list[dict], now: datetime) -> list[dict]:
-    """Make each activity a single event on a day within two years either side of now."""
-    for i, doc in enumerate(docs):
-        start = (now + timedelta(days=(i * 37) % 1461 - 730)).replace(hour=10 + i % 8, minute=0)
-        doc.update(
-            rrule=None,
-            exdates=[],
-            overrides={},
-            start=utc_iso(start),
-            end=utc_iso(start + timedelta(hours=2)),
-        )
-    return docs
 
 
 def board_read_ms(size: int) -> dict[str, float]:

@@ -367,15 +367,12 @@ def _until(rule_text: str) -> datetime | None:
     """The rule's UNTIL as a UTC instant (a date: the end of that day, a day late in any
     zone), or None when it has none or it cannot be read."""
     text = _parts(rule_text).get("UNTIL", "")
-    for form, extra in (("%Y%m%dT%H%M%SZ", timedelta()), ("%Y%m%dT%H%M%S", timedelta(days=1))):
+    for form, late in (("%Y%m%dT%H%M%SZ", 0), ("%Y%m%dT%H%M%S", 1), ("%Y%m%d", 2)):
         try:
-            return datetime.strptime(text, form).replace(tzinfo=UTC) + extra
+            return datetime.strptime(text, form).replace(tzinfo=UTC) + timedelta(days=late)
         except ValueError:
             continue
-    try:
-        return datetime.strptime(text, "%Y%m%d").replace(tzinfo=UTC) + timedelta(days=2)
-    except ValueError:
-        return None
+    return None
 
 
 def may_occur_between(activity: Activity, start: datetime, end: datetime) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.activities.model import Activity, Organiser, Place
@@ -28,9 +28,11 @@ CHECK_EVERY = 200  # activities made between two looks whether the client has go
 
 
 def window(today: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The instants a feed covers: `PAST_DAYS` before today to `AHEAD_DAYS` after it."""
+    """The instants a feed covers: `PAST_DAYS` before today to `AHEAD_DAYS` after it (in
+    UTC, which the stored activities use: comparing with the zone's asks the zone each time)."""
     start = datetime.combine(today - timedelta(days=PAST_DAYS), time(), zone)
-    return start, datetime.combine(today + timedelta(days=AHEAD_DAYS), time(), zone)
+    end = datetime.combine(today + timedelta(days=AHEAD_DAYS), time(), zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def in_feed(activities: Iterable[Activity], today: date, zone: ZoneInfo) -> list[Activity]:

@@ -29,8 +29,7 @@ from kiosk.activities.recurrence import Occurrence
 from kiosk.api.feeds import feed_bytes, in_feed
 from kiosk.board.agenda import BoardFilter, Snapshot, occurrences_between
 from kiosk.web import proxies
-from kiosk.web.built_bytes import Abandoned, never_gone
-from kiosk.web.page_cache import accepts_gzip
+from kiosk.web.built_bytes import Abandoned, accepts_gzip, never_gone
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 ics = Blueprint("ics", __name__)  # no /api prefix: calendar apps subscribe to these URLs
@@ -219,6 +218,7 @@ def _feed(
     else:
 
         def build(gone: Callable[[], bool]) -> bytes:
+            svc.event_parts.forget_missing(snap.activities)  # deleted ones' parts go too
             activities = chosen(today)
             return feed_bytes(
                 svc.event_parts, activities, snap.places, snap.organisers, name, today, gone

@@ -514,12 +514,12 @@ class JournalStore(Store):
     def _apply(self, record: dict[str, Any]) -> None:
         table = record["table"]
         version = self._table_versions[table] = self._table_versions.get(table, 0) + 1
-        ids = record["docs"] if record["op"] == "put" else record["ids"]
+        ids = [d["id"] for d in record["docs"]] if record["op"] == "put" else record["ids"]
         recent = self._recent.setdefault(table, deque(maxlen=RECENT_WRITES))
         if len(ids) > RECENT_IDS:
             recent.clear()  # a bulk write: readers read the whole table once
         else:
-            recent.append((version, tuple(d["id"] if isinstance(d, dict) else d for d in ids)))
+            recent.append((version, tuple(ids)))
         index = self._index.setdefault(table, {})
         if record["op"] == "put":
             for doc in record["docs"]:

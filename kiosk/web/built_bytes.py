@@ -19,11 +19,21 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 Gone = Callable[[], bool]
 GZIP_LEVEL = 5
 PLAIN_KEPT_BYTES = 1024 * 1024  # answers up to this size are kept unpacked too
 WAIT_STEP = 0.5  # seconds between two looks whether a waiting client has gone
+
+
+def accepts_gzip(environ: dict[str, Any]) -> bool:
+    """Whether the request's Accept-Encoding takes gzip (and does not refuse it)."""
+    for part in environ.get("HTTP_ACCEPT_ENCODING", "").lower().split(","):
+        coding, _, quality = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*"):
+            return quality.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 class Abandoned(Exception):

@@ -28,7 +28,6 @@ than the language, nor any non-200 answer.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
 import secrets
@@ -43,6 +42,7 @@ from urllib.parse import parse_qsl, urlencode
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
 
+from kiosk.web.built_bytes import Built, accepts_gzip
 from kiosk.web.i18n import LANG_COOKIE, choose_locale, cookie_to_set, lang_cookie_header
 
 CACHEABLE_PATH = re.compile(r"^/(a/[^/]+)?$")
@@ -52,27 +52,17 @@ HOSTS = 4  # host names whose plain pages are kept in the main LRU
 VARIED_ENTRIES = 64
 DROPPED_HEADERS = {"set-cookie", "content-length", "etag", "cache-control", "vary"}
 RENDER_WAIT = 10.0  # seconds a request waits for another's render of its page
-GZIP_LEVEL = 6
 
 Headers = list[tuple[str, str]]
 
 
-def accepts_gzip(environ: dict[str, Any]) -> bool:
-    """Whether the request's Accept-Encoding takes gzip (and does not refuse it)."""
-    for part in environ.get("HTTP_ACCEPT_ENCODING", "").lower().split(","):
-        coding, _, quality = part.strip().partition(";")
-        if coding.strip() in ("gzip", "*"):
-            return quality.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-    return False
-
-
 @dataclass(frozen=True)
 class Page:
-    """One rendered page at one version (`parts`), plain and gzipped."""
+    """One rendered page at one version (`parts`), plain and gzipped (`Built`, as the
+    feeds keep theirs)."""
 
     parts: Hashable
-    body: bytes
-    gzipped: bytes
+    built: Built
     headers: Headers
     etag: str
 
@@ -81,8 +71,8 @@ class Page:
         vary = ("Vary", "Accept-Encoding")
         if zipped:
             gz_headers = [*self.headers, vary, ("Content-Encoding", "gzip")]
-            return self.gzipped, gz_headers, self.etag[:-1] + '-gz"'
-        return self.body, [*self.headers, vary], self.etag
+            return self.built.gzipped, gz_headers, self.etag[:-1] + '-gz"'
+        return self.built.plain(), [*self.headers, vary], self.etag
 
 
 class PageCache:
@@ -215,7 +205,7 @@ class PageCache:
             return status, headers, body
         kept = [(k, v) for k, v in headers if k.lower() not in DROPPED_HEADERS]
         etag = f'"{self.token}-{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
-        page = Page(parts, body, gzip.compress(body, GZIP_LEVEL, mtime=0), kept, etag)
+        page = Page(parts, Built.of(body), kept, etag)
         most = self._max if shelf is self._entries else VARIED_ENTRIES
         with self._lock:
             self.misses += 1
