@@ -232,6 +232,23 @@ def occurrences_between(
     return [o for o in found if chosen.matches(o.activity)]
 
 
+def fair_shares(counts: list[int], limit: int) -> list[int]:
+    """How many of each day's `counts` to show within `limit`: every day gets an equal share,
+    a day that needs less leaves the rest to the others, and what does not divide goes to
+    the earliest days (today first). So a busy today never leaves the later days empty."""
+    shares = [0] * len(counts)
+    left = limit
+    wanting = [i for i, count in enumerate(counts) if count > 0]
+    while left > 0 and wanting:
+        each, extra = divmod(left, len(wanting))
+        for rank, i in enumerate(wanting):
+            give = min(counts[i] - shares[i], each + (1 if rank < extra else 0))
+            shares[i] += give
+            left -= give
+        wanting = [i for i in wanting if shares[i] < counts[i]]
+    return shares
+
+
 def board_days(
     snap: Snapshot,
     now: datetime,
@@ -243,31 +260,31 @@ def board_days(
 ) -> list[Day]:
     """Today and the next `days - 1` days, each with its occurrences (empty days kept).
 
-    With `limit`, only the first `limit` occurrences become cards (today first); each day
-    says how many of its own are left out (`Day.hidden`), so a page never calls a day
-    empty that is not."""
+    With `limit`, only `limit` occurrences become cards, shared fairly between the days
+    (`fair_shares`: each day its first ones, today first); each day says how many of its
+    own are left out (`Day.hidden`), so a page never calls a day empty that is not."""
     local_now = now.astimezone(zone)
     start, end = next_days(local_now, days)
-    by_day: dict[date, list[Card]] = {}
-    hidden: dict[date, int] = {}
-    shown = 0
-    for occ in occurrences_between(snap, start, end, chosen):
-        day = occ.start.date()
-        if limit is not None and shown >= limit:
-            hidden[day] = hidden.get(day, 0) + 1
-            continue
-        shown += 1
-        by_day.setdefault(day, []).append(
-            Card(
-                occ,
-                snap.places.get(occ.activity.place_id or ""),
-                snap.organisers.get(occ.activity.organiser_id or ""),
-                counts_for(occ) if counts_for and occ.activity.signup.required else None,
-            )
-        )
     today = local_now.date()
     dates = [today + timedelta(days=i) for i in range(days)]
-    return [Day(d, i, by_day.get(d, []), hidden.get(d, 0)) for i, d in enumerate(dates)]
+    by_day: dict[date, list[Occurrence]] = {d: [] for d in dates}
+    for occ in occurrences_between(snap, start, end, chosen):
+        by_day.setdefault(occ.start.date(), []).append(occ)
+    counts = [len(by_day[d]) for d in dates]
+    shares = counts if limit is None else fair_shares(counts, limit)
+
+    def card(occ: Occurrence) -> Card:
+        return Card(
+            occ,
+            snap.places.get(occ.activity.place_id or ""),
+            snap.organisers.get(occ.activity.organiser_id or ""),
+            counts_for(occ) if counts_for and occ.activity.signup.required else None,
+        )
+
+    return [
+        Day(d, i, [card(o) for o in by_day[d][: shares[i]]], counts[i] - shares[i])
+        for i, d in enumerate(dates)
+    ]
 
 
 def upcoming_of(activity: Activity, now: datetime, days: int = 60) -> list[Occurrence]:

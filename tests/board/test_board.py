@@ -261,13 +261,21 @@ def test_a_full_week_shows_the_first_cards_and_loads_more_without_javascript(
     app: Flask, client: FlaskClient
 ) -> None:
     """Issue 23: a board of 2,000 cards was 6 MB. The first visit shows today first, up to
-    CARDS_FIRST cards; each day that has more says how many, and its link shows more."""
+    CARDS_FIRST cards; each day that has more says how many, and its link shows more.
+    A crowded today does not take the later days' cards: each day keeps its first ones."""
     from kiosk.board.views import CARDS_FIRST
 
+    def cards_per_day(page: str) -> list[int]:
+        return [part.count('<article class="card') for part in page.split('id="day-')[1:]]
+
     svc = services.get_for(app)
+    quiet = cards_per_day(client.get("/?lang=sv").get_data(as_text=True))
     _many_today(svc, 2 * CARDS_FIRST)
     html = client.get("/?lang=sv").get_data(as_text=True)
     assert html.count('<article class="card') == CARDS_FIRST
+    busy = cards_per_day(html)
+    assert len(busy) == len(quiet) == 7 and sum(quiet[1:]) > 0
+    assert busy[1:] == quiet[1:], "the later days still show every demo card they had"
     today = html.split('id="week-heading"')[0]
     assert "Träff nummer 0<" in today and f"Träff nummer {CARDS_FIRST + 10}<" not in html
     more = re.findall(r'class="more-cards" href="([^"]+)">.*?Visa fler \((\d+) till\)', html)
@@ -288,3 +296,13 @@ def test_a_full_week_shows_the_first_cards_and_loads_more_without_javascript(
         client.get("/?lang=sv&show=abc").get_data(as_text=True).count('<article class="card')
         == CARDS_FIRST
     )
+
+
+def test_fair_shares_give_every_day_its_first_cards_and_today_the_rest() -> None:
+    from kiosk.board.agenda import fair_shares
+
+    assert fair_shares([100, 3, 0, 50, 2, 9, 1], 48) == [17, 3, 0, 16, 2, 9, 1]
+    assert fair_shares([100] * 7, 48) == [7, 7, 7, 7, 7, 7, 6]
+    assert fair_shares([5, 5], 48) == [5, 5]
+    assert fair_shares([0, 0, 0], 48) == [0, 0, 0]
+    assert sum(fair_shares([1000, 1, 999, 2, 40, 0, 7], 96)) == 96
