@@ -1,6 +1,7 @@
 """The ceiling of this stack: waitress serving fixed bytes from a bare WSGI callable.
 
-Run as `python -m bench.bare_wsgi BODY_FILE PORT THREADS`.
+A GET is answered with the bytes; a POST (its body read) with a 303 to `/done`, as a form
+that was accepted. Run as `python -m bench.bare_wsgi BODY_FILE PORT THREADS`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ def main() -> None:
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))]
 
     def app(environ, start_response):  # type: ignore[no-untyped-def]
+        if environ["REQUEST_METHOD"] == "POST":
+            environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            start_response("303 See Other", [("Location", "/done"), ("Content-Length", "0")])
+            return [b""]
         start_response("200 OK", headers)
         return [body]
 

@@ -40,6 +40,7 @@ class Activities(dict[str, Activity]):
         super().__init__(items)
         self.version = version
         self.spoken = spoken  # how many activities speak each language
+        self.found: dict[tuple[str, str], Occurrence | None] = {}  # by `find_occurrence`
 
 
 @dataclass(frozen=True)
@@ -158,10 +159,28 @@ CountsFor = Callable[[Occurrence], "Counts | None"]
 
 
 def find_occurrence(snap: Snapshot, activity_id: str, rid: str) -> Occurrence | None:
-    """One occurrence by its recurrence id, wherever an override may have moved it."""
+    """One occurrence by its recurrence id, wherever an override may have moved it.
+
+    Remembered for this version of the activities (a signup form, its post and the private
+    page after it ask for the same one), at most FOUND_KEPT of them."""
     activity = snap.activities.get(activity_id)
     if activity is None:
         return None
+    found = snap.activities.found
+    key = (activity_id, rid)
+    if key in found:
+        return found[key]
+    occurrence = _find(activity, rid)
+    if len(found) >= FOUND_KEPT:
+        found.clear()
+    found[key] = occurrence
+    return occurrence
+
+
+FOUND_KEPT = 4096
+
+
+def _find(activity: Activity, rid: str) -> Occurrence | None:
     try:
         planned = parse_recurrence_id(rid)
     except ValueError:
@@ -171,10 +190,10 @@ def find_occurrence(snap: Snapshot, activity_id: str, rid: str) -> Occurrence | 
     override = activity.overrides.get(rid)
     around = override.start if override and override.start else planned
     day = timedelta(days=1)
-    for occ in expand(activity, around - day, around + day):
-        if occ.recurrence_id == rid:
-            return occ
-    return None
+    return next(
+        (occ for occ in expand(activity, around - day, around + day) if occ.recurrence_id == rid),
+        None,
+    )
 
 
 @dataclass(frozen=True)
