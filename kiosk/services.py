@@ -286,7 +286,7 @@ def _add_jobs(services: Services, settings: Mapping[str, Any]) -> None:
         Job(
             "sync",
             services.sync.cycle,
-            lambda: services.sync.next_wait(interval),
+            lambda: services.sync.next_wait(interval, jitter=True),
             wake=services.sync.wake_event,
         )
     )

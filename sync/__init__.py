@@ -23,7 +23,8 @@ to that server and nothing else (no store, no ledger, no parsing of events). It 
   objects (iCalendar bytes with their URL and ETag), the URLs deleted, or "unchanged";
   `complete` says the objects are everything there is (what is missing was deleted);
 * `put(uid, body, etag, href)` / `delete(href, etag)` — write one object, guarded by its
-  ETag (If-Match; If-None-Match: * for a new one); `href_for(uid)` — where a UID lives.
+  ETag (If-Match; If-None-Match: * for a new one); `href_for(uid)` — where a UID lives;
+  `fetch(uid, href)` — the one object holding a UID now (after a 412), or None;
 
 and its kind decides, without a connection (`kind_class(kind)`):
 
@@ -152,6 +153,14 @@ class BaseRemote(ABC):
     @abstractmethod
     def href_for(self, uid: str) -> str:
         """The URL of the object that holds `uid`."""
+
+    def fetch(self, uid: str, href: str | None = None) -> RemoteObject | None:
+        """The one object holding `uid` (at `href` if known), or None if there is none.
+        By default from a full listing; kinds that can ask for one object do."""
+        for obj in self.pull({}).objects:
+            if obj.href == (href or self.href_for(uid)):
+                return obj
+        return None
 
     def put(
         self, uid: str, body: str, etag: str | None, href: str | None = None

@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from kiosk.activities.model import DEVICE_PREFIX
 from kiosk.store import Store
 from kiosk.store.durable import atomic_write
 
@@ -27,7 +28,7 @@ def device_id(data_dir: Path) -> str:
 
 
 def renew(data_dir: Path) -> str:
-    new = f"dev-{secrets.token_hex(6)}"
+    new = f"{DEVICE_PREFIX}{secrets.token_hex(6)}"
     Path(data_dir).mkdir(parents=True, exist_ok=True)
     atomic_write(Path(data_dir) / FILE_NAME, new.encode())
     return new

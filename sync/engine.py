@@ -1,11 +1,14 @@
 """The sync cycle: for every source, pull first, then push; and the loop that runs it.
 
 Owns the rules. Pull: what the server changed replaces the local copy unless this board
-changed it too since they last agreed (`ledger`); then it is a conflict, settled by a fixed
-rule (the central calendar wins for activities imported from it, this board wins for its
-own), and both versions go to the admin's conflicts list. A source that fails keeps the last
-good data. Push: outbox entries in order; an entry is removed only once the server
-confirmed it; a network failure stops the push for this cycle (order is kept) and backs off.
+changed it too since they last agreed (`ledger`); then it is a conflict, settled by one
+rule on every board (the central calendar's version wins), and both versions go to the
+admin's conflicts list. A server restored from an old copy (an object missing from a full
+listing, or an older version of one than it confirmed) never deletes or reverts this
+board's confirmed changes: they are sent again (`Report.restored`). A source that fails
+keeps the last good data. Push: outbox entries in order; an entry is removed only once the
+server confirmed it; a network failure stops the push for this cycle (order is kept) and
+backs off.
 Local edits wake the loop at once (`wake`). Everything runs in one background thread.
 """
 
@@ -21,19 +24,22 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.activities.book import ActivityBook, calendar_actor
+from kiosk.activities.demo import is_demo
 from kiosk.activities.model import Activity, parse_utc, utc_iso
+from kiosk.activities.sent_along import adopt
 from kiosk.ical.common import IcsError
 from kiosk.ical.preserve import merge
-from kiosk.ical.read import read_calendar
+from kiosk.ical.read import IcsImport, read_calendar
 from kiosk.ical.write import calendar_bytes
 from kiosk.store import Store
 from kiosk.volunteers.audit import AuditLog
 from sync import PreconditionFailed, RemoteError, TokenExpired, device, load
-from sync.ledger import Ledger, content_hash
+from sync.ledger import Ledger, content_hash, version_of
 from sync.outbox import FIRST_RETRY, MAX_RETRY, Outbox, still_waiting
 from sync.sources import Source, SourceBook
 
 log = logging.getLogger("motesplats.sync")
+JITTER = 0.1  # each wait between cycles is the interval give or take this share
 
 
 @dataclass
@@ -50,6 +56,9 @@ class Report:
     pushed: int = 0
     conflicts: int = 0
     warnings: list[str] = field(default_factory=list)
+    # what this board sent again because the server had lost it or gone back to an older
+    # copy (restored from a backup): "<uid> <what>", shown on the sync page
+    restored: list[str] = field(default_factory=list)
 
 
 class SyncEngine:
@@ -89,8 +98,8 @@ class SyncEngine:
     def local_change(self, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
         """Queue a saved or deleted activity for the two-way source it belongs to."""
         doc = after or before
-        if doc is None:
-            return
+        if doc is None or is_demo(doc):
+            return  # the demo week stays on the kiosk that loaded it
         origin = doc.get("source", "local")
         target = (
             self.sources.push_target() if origin == "local" else self.sources.for_origin(origin)
@@ -213,9 +222,24 @@ class SyncEngine:
                 "conflicts": report.conflicts,
                 "warnings": [w[:300] for w in report.warnings[:20]],
                 "warnings_count": len(report.warnings),
+                "restored": [r[:300] for r in report.restored[:50]],
+                "restored_count": len(report.restored),
                 "at": now,
             },
         }
+        if report.restored:  # kept until the next restoration, not only one cycle
+            changes["last_restored"] = {
+                "at": now,
+                "items": [r[:300] for r in report.restored[:50]],
+                "count": len(report.restored),
+            }
+            log.warning(
+                "sync of %s: the calendar had lost or gone back on %d of our changes; "
+                "sent again: %s",
+                source.name,
+                len(report.restored),
+                ", ".join(report.restored[:10]),
+            )
         if report.ok:
             changes.update(last_success=now, failures=0, retry_at="")
         else:
@@ -241,7 +265,7 @@ class SyncEngine:
         if changes.unchanged:
             self.sources.update_state(source.id, remote=changes.state)
             return
-        incoming: dict[str, tuple[Activity, str | None, str, str | None]] = {}
+        incoming: dict[str, tuple[Activity, str | None, str, str | None, IcsImport]] = {}
         for obj in changes.objects:
             try:
                 parsed = read_calendar(obj.body)
@@ -256,17 +280,18 @@ class SyncEngine:
             report.warnings += parsed.warnings
             body = obj.body.decode("utf-8", "replace") if source.writable else None
             for activity in parsed.activities:
-                incoming[activity.id] = (activity, obj.etag, obj.href, body)
+                incoming[activity.id] = (activity, obj.etag, obj.href, body, parsed)
         known = self.ledger.known_uids(source.id)
         by_href = {d.get("href"): uid for uid, d in known.items()}
         gone = {by_href[h] for h in changes.deleted_hrefs if h in by_href}
-        if changes.complete:
-            gone |= set(known) - set(incoming)
+        missing = set(known) - set(incoming) - gone if changes.complete else set()
         with self.store.lock(), self.book.batch():
-            for activity, etag, href, body in incoming.values():
-                self._receive(source, activity, etag, href, report, body)
+            for activity, etag, href, body, parsed in incoming.values():
+                self._receive(source, activity, etag, href, report, body, parsed)
             for uid in gone:
                 self._receive_deletion(source, uid, report)
+            for uid in sorted(missing):
+                self._missing_from_listing(source, uid, report)
             self.sources.update_state(source.id, remote=changes.state)
 
     def _receive(
@@ -277,14 +302,25 @@ class SyncEngine:
         href: str,
         report: Report,
         body: str | None = None,
+        parsed: IcsImport | None = None,
     ) -> None:
         uid = activity.id
         if self.ledger.buried(uid):
             return  # deleted here; the deletion is on its way
+        version = version_of(activity.to_doc())
+        if self.ledger.deleted_version(uid, version):  # the server went back in time
+            self.ledger.saw_server_copy(source.id, uid, etag, href)
+            self.outbox.drop(uid)
+            self.outbox.add(source.id, uid, "delete")
+            report.restored.append(f"{uid}: deleted again (the calendar had brought it back)")
+            return
         local = self.book.get(uid)
         state = self.ledger.state(source.id, uid)
         if state is not None and etag is not None and state.get("etag") == etag:
             return  # the server's copy is the one we already agreed on
+        if local is not None and self.ledger.went_back(source.id, uid, version):
+            self._send_again(source, uid, local, etag, href, report, "an older version")
+            return
         origin = source.origin
         if local is not None and local.get("source", "local") not in ("local", origin):
             report.warnings.append(f"{uid}: belongs to another source; skipped")
@@ -294,6 +330,15 @@ class SyncEngine:
             return
         remote_doc = activity.to_doc()
         remote_doc["source"] = local.get("source", origin) if local else origin
+        if parsed is not None:  # the place and organiser it names, as this board's own
+            remote_doc = adopt(
+                self.store,
+                self.book.audit,
+                calendar_actor(origin),
+                remote_doc,
+                parsed.places,
+                parsed.organisers,
+            )
         if local is not None and content_hash(local) == content_hash(remote_doc):
             agreed = state is not None and state.get("hash") == content_hash(local)
             if not agreed or state.get("etag") != etag or state.get("href") != href:
@@ -318,6 +363,42 @@ class SyncEngine:
             origin=source.origin,
         )
 
+    def _missing_from_listing(self, source: Source, uid: str, report: Report) -> None:
+        """A full listing lacks an object both sides had agreed on. Only a record another
+        device owns is deleted here (audited as the calendar's deletion); this board's own
+        are sent again: a listing that lacks them comes from a server that lost them
+        (restored from an old copy, or its data lost), not from a person deleting them."""
+        local = self.book.get(uid)
+        if local is not None and local.get("source", "local") == "local" and not is_demo(local):
+            self._send_again(source, uid, local, None, None, report, "missing")
+            return
+        self._receive_deletion(source, uid, report)
+
+    def _send_again(
+        self,
+        source: Source,
+        uid: str,
+        local: dict[str, Any],
+        etag: str | None,
+        href: str | None,
+        report: Report,
+        what: str,
+    ) -> None:
+        """The server lost this board's confirmed version of `uid` (it is `missing`, or has
+        `an older version`): queue ours again, to overwrite exactly the copy it now has
+        (`etag`; none: create it). The text is the one the server last confirmed when ours
+        has not changed since (so what central staff wrote and we do not model stays)."""
+        state = self.ledger.state(source.id, uid) or {}
+        body = state.get("body") if not self.ledger.changed_here(source.id, uid, local) else None
+        if etag is None:
+            self.ledger.forget(source.id, uid)
+        else:
+            self.ledger.overwrite_next(source.id, uid, etag)
+            self.ledger.saw_server_copy(source.id, uid, etag, href)
+        self.outbox.drop(uid)
+        self.outbox.add(source.id, uid, "put", body or self._ics_of(local))
+        report.restored.append(f"{uid}: sent again (the calendar had {what})")
+
     def _receive_deletion(self, source: Source, uid: str, report: Report) -> None:
         local = self.book.get(uid)
         if local is None:
@@ -340,20 +421,19 @@ class SyncEngine:
         href: str | None,
         report: Report,
     ) -> None:
-        """Both sides changed: apply the rule, keep both versions for the admin."""
-        ours = local.get("source", "local") == "local"
-        applied = "local" if ours else "central"
-        self.ledger.conflict(source.id, uid, local, remote, etag, applied, utc_iso(self.clock()))
-        self.outbox.hold(uid)
-        if applied == "central":
-            if remote is None:
-                self.book.delete(uid, local, actor=calendar_actor(source.origin))
-                self.ledger.forget(source.id, uid)
-            else:
-                stamped = self._write_imported(source, remote, local)
-                self.ledger.agree(source.id, uid, etag, href, stamped)
-        else:  # keep ours; remember the server's new ETag so "keep local" can overwrite it
-            self.ledger.saw_server_copy(source.id, uid, etag, href)
+        """Both sides changed. One rule on every board: the version the central calendar
+        holds wins (the change that reached it first, or central staff's), so the region
+        converges without anyone choosing and a staff edit is never undone by a board.
+        This board's version is kept in the conflicts list: one click makes it the
+        activity again (sent as a new change)."""
+        self.ledger.conflict(source.id, uid, local, remote, etag, "central", utc_iso(self.clock()))
+        self.outbox.drop(uid)
+        if remote is None:
+            self.book.delete(uid, local, actor=calendar_actor(source.origin))
+            self.ledger.forget(source.id, uid)
+        else:
+            stamped = self._write_imported(source, remote, local)
+            self.ledger.agree(source.id, uid, etag, href, stamped)
         report.conflicts += 1
 
     # ---- push --------------------------------------------------------------------------
@@ -368,7 +448,7 @@ class SyncEngine:
                 uid = doc["id"]
                 if uid in queued or uid in held:
                     continue
-                if doc.get("source", "local") not in ("local", source.origin):
+                if doc.get("source", "local") not in ("local", source.origin) or is_demo(doc):
                     continue
                 if self.ledger.changed_here(source.id, uid, doc):
                     self.outbox.add(source.id, uid, "put", self._ics_of(doc))
@@ -396,7 +476,7 @@ class SyncEngine:
                         state.get("href") or remote.href_for(entry.uid), state.get("etag")
                     )
                     self.ledger.forget(source.id, entry.uid)
-                    self.ledger.unbury(entry.uid)
+                    self.ledger.confirm_burial(entry.uid, utc_iso(self.clock()))
             except PreconditionFailed:
                 self._push_conflict(source, remote, entry.uid, report)
                 continue
@@ -407,16 +487,18 @@ class SyncEngine:
             report.pushed += 1
 
     def _push_conflict(self, source: Source, remote: Any, uid: str, report: Report) -> None:
-        """The server's copy changed since we last saw it: fetch it and record the conflict."""
-        changes = remote.pull({})
+        """The server's copy changed since we last saw it: fetch it (that one object) and
+        record the conflict."""
+        state = self.ledger.state(source.id, uid) or {}
+        obj = remote.fetch(uid, state.get("href"))
         found = None
-        for obj in changes.objects:
+        if obj is not None:
             try:
                 for activity in read_calendar(obj.body).activities:
                     if activity.id == uid:
                         found = (activity.to_doc(), obj.etag, obj.href)
             except IcsError:
-                continue
+                pass
         local = self.book.get(uid)
         with self.store.lock():
             if local is not None and found is not None:
@@ -425,11 +507,15 @@ class SyncEngine:
                     self.ledger.agree(source.id, uid, found[1], found[2], local)
                     self.outbox.drop(uid)
                     return
-            if local is None:  # a deletion met a change: the change wins, nothing is lost
+            if local is None:
                 self.outbox.drop(uid)
+                if found is None:  # deleted there too meanwhile: the deletion is done
+                    self.ledger.forget(source.id, uid)
+                    self.ledger.confirm_burial(uid, utc_iso(self.clock()))
+                    return
+                # a deletion met a change: the change wins, nothing is lost
                 self.ledger.unbury(uid)
-                if found:
-                    self._receive(source, Activity.from_doc(found[0]), found[1], found[2], report)
+                self._receive(source, Activity.from_doc(found[0]), found[1], found[2], report)
                 return
             remote_doc = found[0] if found else None
             if remote_doc is not None:
@@ -503,9 +589,11 @@ class SyncEngine:
         self.run_once(force=forced)
         self._first = False
 
-    def next_wait(self, interval: float) -> float:
-        """The interval, or sooner when a retry is due."""
-        wait = interval
+    def next_wait(self, interval: float, jitter: bool = False) -> float:
+        """The interval, or sooner when a retry is due. With `jitter` (the loop's own wait)
+        give or take JITTER of it, so kiosks that started together, or came back after the
+        server's restart, do not keep asking in the same second."""
+        wait = interval * random.uniform(1 - JITTER, 1 + JITTER) if jitter else interval
         for entry in self.outbox.pending()[:1]:
             if still_waiting(entry.next_try, self.clock()):
                 wait = min(

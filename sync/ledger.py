@@ -6,8 +6,13 @@ Owns three tables:
   server holds it, so an edit here rewrites only what it changed. A local document whose
   hash differs was changed here since; a server ETag that differs was changed there since.
   Both: a conflict.
+  It also keeps the record's version central confirmed (`version`: the device that made
+  the change and its counter, as the object carries it) and the versions confirmed before
+  it (`confirmed`, the last HISTORY): a server that hands back one of those earlier ones
+  has gone back in time (restored from an old copy), which is not a change made there.
 * `tombstones` (`<uid>`): an activity deleted here, so a pull does not bring it back before
-  the deletion has reached the server.
+  the deletion has reached the server; once the server confirmed it, kept TOMBSTONE_DAYS
+  with the version deleted, so a server restored from an old copy does not bring it back.
 * `sync_conflicts` (`<source>|<uid>`): both versions and which one the rule applied; an
   admin settles it with one click.
 """
@@ -20,6 +25,8 @@ from typing import Any
 
 from kiosk.store import Store
 
+HISTORY = 16  # confirmed versions remembered per object
+TOMBSTONE_DAYS = 180  # a confirmed deletion is remembered this long
 STATE = "sync_state"
 TOMBSTONES = "tombstones"
 CONFLICTS = "sync_conflicts"
@@ -48,6 +55,23 @@ def key(source_id: str, uid: str) -> str:
     return f"{source_id}|{uid}"
 
 
+Version = tuple[str, int]  # (device, counter) of one change of a record
+
+
+def version_of(doc: dict[str, Any] | None) -> Version | None:
+    """The version a document (or an activity's doc) carries; None if it names no device."""
+    if not doc or not doc.get("changed_on"):
+        return None
+    return str(doc["changed_on"]), int(doc.get("change_counter") or 0)
+
+
+def is_older(version: Version | None, than: Version | None) -> bool:
+    """Whether `version` is an earlier change by the same device than `than`."""
+    return (
+        version is not None and than is not None and version[0] == than[0] and version[1] < than[1]
+    )
+
+
 class Ledger:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -74,9 +98,34 @@ class Ledger:
         """Both sides hold `doc` (the server as `etag` at `href`). `body`: the object's text
         as the server holds it (two-way sources), so a later edit can rewrite only what it
         changed (`kiosk.ical.preserve`); None keeps the text already known."""
-        known = (self.state(source_id, uid) or {}).get("body")
-        text = {"body": body or known} if (body or known) else {}
-        self._put(source_id, uid, text, etag=etag, href=href, hash=content_hash(doc))
+        state = self.state(source_id, uid) or {}
+        known = state.get("body")
+        kept: dict[str, Any] = {"body": body or known} if (body or known) else {}
+        confirmed = [tuple(v) for v in state.get("confirmed") or []]
+        version = version_of(doc)
+        if version is not None:
+            confirmed = [v for v in confirmed if v != version][-(HISTORY - 1) :] + [version]
+        kept["confirmed"] = [list(v) for v in confirmed]
+        self._put(
+            source_id,
+            uid,
+            kept,
+            etag=etag,
+            href=href,
+            hash=content_hash(doc),
+            version=list(version) if version else None,
+        )
+
+    def went_back(self, source_id: str, uid: str, version: Version | None) -> bool:
+        """Whether the server now holds a version of `uid` it had confirmed before a later
+        one (it was restored from an old copy): an earlier change of the same device, or
+        one of the versions confirmed before the last."""
+        state = self.state(source_id, uid) or {}
+        last = tuple(state["version"]) if state.get("version") else None
+        if version is None or last is None or version == last:
+            return False
+        earlier = {tuple(v) for v in state.get("confirmed") or []}
+        return is_older(version, last) or version in earlier  # type: ignore[arg-type]
 
     def saw_server_copy(self, source_id: str, uid: str, etag: str | None, href: str | None) -> None:
         """The server's copy changed (new ETag) but ours was kept: remember its ETag, so
@@ -106,10 +155,41 @@ class Ledger:
         self.store.put(TOMBSTONES, {"id": uid, "device": device, "counter": counter, "at": at})
 
     def buried(self, uid: str) -> bool:
-        return self.store.get(TOMBSTONES, uid) is not None
+        """Deleted here and not yet confirmed by the server."""
+        tomb = self.store.get(TOMBSTONES, uid)
+        return tomb is not None and not tomb.get("confirmed")
+
+    def tombstone(self, uid: str) -> dict[str, Any] | None:
+        return self.store.get(TOMBSTONES, uid)
+
+    def confirm_burial(self, uid: str, at: str) -> None:
+        """The server confirmed the deletion: remember it (TOMBSTONE_DAYS), so the same
+        version coming back from a restored server is deleted again, not imported."""
+        tomb = self.store.get(TOMBSTONES, uid)
+        if tomb is not None:
+            self.store.put(TOMBSTONES, {**tomb, "confirmed": at})
+
+    def deleted_version(self, uid: str, version: Version | None) -> bool:
+        """Whether `version` of `uid` is the one (or older than the one) deleted here and
+        confirmed: it comes back only from a server that went back in time."""
+        tomb = self.store.get(TOMBSTONES, uid)
+        if tomb is None or not tomb.get("confirmed") or version is None:
+            return False
+        deleted = (str(tomb.get("device", "")), int(tomb.get("counter") or 0))
+        return version == deleted or is_older(version, deleted)
 
     def unbury(self, uid: str) -> None:
         self.store.delete(TOMBSTONES, uid)
+
+    def forget_old_burials(self, before: str) -> None:
+        """Confirmed deletions older than `before` (ISO UTC) are forgotten."""
+        old = [
+            t["id"]
+            for t in self.store.all(TOMBSTONES)
+            if t.get("confirmed") and str(t["confirmed"]) < before
+        ]
+        for uid in old:
+            self.store.delete(TOMBSTONES, uid)
 
     # ---- conflicts ----
     def conflict(

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from kiosk.activities import translation
-from kiosk.activities.model import utc_iso
+from kiosk.activities.model import DEVICE_PREFIX, utc_iso
 from kiosk.store import Store
 
 TABLE = "activities"
@@ -115,12 +115,15 @@ class ActivityBook:
                 }
             )
         else:
+            # the record's version as the calendar carried it (the device that made the
+            # change and its counter); a calendar that does not carry one is the device
+            travelled = str(doc.get("changed_on") or "").startswith(DEVICE_PREFIX)
             written = {
                 **doc,
                 "version": version,
                 "updated_by": actor_name,
-                "changed_on": origin,
-                "change_counter": version,
+                "changed_on": doc["changed_on"] if travelled else origin,
+                "change_counter": int(doc.get("change_counter") or 0) if travelled else version,
             }
         self.store.put(TABLE, written)
         self._audit(actor, "changed" if before else "created", written["id"], before, written)

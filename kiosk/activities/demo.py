@@ -27,6 +27,15 @@ from kiosk.activities.model import (
 )
 from kiosk.activities.recurrence import expand
 
+DEMO_ID = ("demo-", "@motesplats")  # every demo activity's id: demo-<name>@motesplats
+
+
+def is_demo(doc: dict) -> bool:
+    """Whether an activity document is one of the demo week's (edited or not): it stays on
+    the kiosk that loaded it and is never sent to a central calendar."""
+    uid = str(doc.get("id", ""))
+    return uid.startswith(DEMO_ID[0]) and uid.endswith(DEMO_ID[1])
+
 
 def _osm(query: str) -> str:
     return f"https://www.openstreetmap.org/search?query={quote_plus(query)}"

@@ -54,6 +54,9 @@ def plain_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+DEVICE_PREFIX = "dev-"  # a device id (`sync.device`), as a record's version names it
+
+
 def utc_iso(moment: datetime) -> str:
     """An aware datetime as a UTC ISO string with a Z."""
     if moment.tzinfo is None:

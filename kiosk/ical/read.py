@@ -46,7 +46,9 @@ from kiosk.activities.model import (
     DEFAULT_TZ,
     STATUSES,
     Activity,
+    Organiser,
     Override,
+    Place,
     SignupSettings,
     Texts,
     bound,
@@ -80,6 +82,10 @@ class IcsImport:
     activities: list[Activity] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # "<uid>: <reason>", not imported
     warnings: list[str] = field(default_factory=list)  # "<uid>: <what was adapted>"
+    # the places and organisers another board sent with its events (X-MOTESPLATS-PLACE,
+    # X-MOTESPLATS-ORGANISER), by the id the events name
+    places: dict[str, Place] = field(default_factory=dict)
+    organisers: dict[str, Organiser] = field(default_factory=dict)
 
 
 _TEXT_ESCAPE = re.compile(r"\\([\\;,nN])")
@@ -133,6 +139,7 @@ class _Reader:
     uid: str
     zone: ZoneInfo  # for floating times and DATE values
     warnings: list[str]
+    found: IcsImport | None = None  # where places and organisers sent along are kept
 
     def warn(self, message: str) -> None:
         self.warnings.append(f"{self.uid}: {message}")
@@ -309,8 +316,30 @@ def _stable_uid(event: Event) -> str:
     return f"{hashlib.sha256(raw.encode()).hexdigest()[:24]}@ics-import"
 
 
+VERSION_PROPERTIES = (X + "CHANGED-ON", X + "CHANGE-COUNTER")  # any event may carry them
+
+
 def _is_ours(event: Event) -> bool:
-    return any(name.upper().startswith(X) for name in event)
+    """Written by a Mötesplats board: it has our model's X- properties. (The version alone
+    does not count: a board's edit of a foreign event adds only that to the event.)"""
+    return any(
+        name.upper().startswith(X) and name.upper() not in VERSION_PROPERTIES for name in event
+    )
+
+
+def _version(event: Event, reader: _Reader) -> dict[str, Any]:
+    """The record's version (device and counter), when the event carries one."""
+    changed_on = _one_text(event, X + "CHANGED-ON")
+    if not changed_on:
+        return {}
+    try:
+        return {
+            "changed_on": changed_on,
+            "change_counter": int(_one_text(event, X + "CHANGE-COUNTER") or ""),
+        }
+    except ValueError:
+        reader.warn("unreadable version (X-MOTESPLATS-CHANGE-COUNTER): left out")
+        return {}
 
 
 def _audiences(event: Event, ours: bool) -> list[str]:
@@ -332,9 +361,12 @@ def _own_fields(event: Event, reader: _Reader) -> dict[str, Any]:
         "organiser_id": _one_text(event, X + "ORGANISER-ID"),
         "status_note": _texts(event, [X + "STATUS-NOTE"], True),
     }
-    languages = _one_text(event, X + "LANGUAGES")
-    if languages is not None:
-        fields["languages"] = [code for code in languages.split(",") if code]
+    # one code per X-MOTESPLATS-LANGUAGE; exports before 2026-12
+    # wrote one comma list in X-MOTESPLATS-LANGUAGES
+    # (none at all: none spoken)
+    said = [_text_of(p) for p in _all(event, X + "LANGUAGE") + _all(event, X + "LANGUAGES")]
+    codes = [code.strip() for value in said for code in value.split(",")]
+    fields["languages"] = list(dict.fromkeys(code for code in codes if code))
     status = _one_text(event, X + "STATUS")
     if status in STATUSES:
         fields["status"] = status
@@ -346,6 +378,7 @@ def _own_fields(event: Event, reader: _Reader) -> dict[str, Any]:
     except ValueError:
         reader.warn("unreadable cost (X-MOTESPLATS-COST-SEK): set to 0")
     fields["childcare"] = (_one_text(event, X + "CHILDCARE") or "").upper() == "TRUE"
+    _sent_along(event, reader, fields)
     signup = _one_text(event, X + "SIGNUP")
     if signup:
         try:
@@ -353,6 +386,53 @@ def _own_fields(event: Event, reader: _Reader) -> dict[str, Any]:
         except (ValueError, TypeError, AttributeError):
             reader.warn("unreadable signup settings (X-MOTESPLATS-SIGNUP): left out")
     return fields
+
+
+def _sent_along(event: Event, reader: _Reader, fields: dict[str, Any]) -> None:
+    """The place and organiser another board sent with the event, kept by the ids the
+    event names (a text that does not read as one is left out with a warning)."""
+    for prop, id_field, kind, into in (
+        ("PLACE", "place_id", Place, "places"),
+        ("ORGANISER", "organiser_id", Organiser, "organisers"),
+    ):
+        raw, wanted = _one_text(event, X + prop), fields.get(id_field)
+        if not raw or not wanted or reader.found is None:
+            continue
+        try:
+            doc = json.loads(raw)
+            if not isinstance(doc, dict):
+                raise ValueError("not an object")
+            record = kind.from_doc({**_bounded_fields(doc), "id": wanted})
+            if not isinstance(record.name, str) or not record.name.strip():
+                raise ValueError("no name")
+        except (ValueError, TypeError) as exc:
+            reader.warn(f"unreadable X-MOTESPLATS-{prop} ({exc}): left out")
+            continue
+        getattr(reader.found, into)[wanted] = record
+
+
+SENT_TEXT_MAX = 500  # characters of one text of a place or organiser sent along
+SENT_TEXTS_MAX = 12  # languages of one such text
+
+
+def _bounded_fields(doc: dict[str, Any]) -> dict[str, Any]:
+    """A sent place's or organiser's fields with plain values only, texts cut to bounds."""
+    kept: dict[str, Any] = {}
+    for name, value in list(doc.items())[:40]:
+        if isinstance(value, str):
+            kept[name] = value[:SENT_TEXT_MAX]
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int | float) and name in ("lat", "lon"):
+            if -180 <= value <= 180:
+                kept[name] = float(value)
+        elif isinstance(value, dict):
+            kept[name] = {
+                str(code)[:12]: text[:SENT_TEXT_MAX]
+                for code, text in list(value.items())[:SENT_TEXTS_MAX]
+                if isinstance(text, str)
+            }
+    return kept
 
 
 def _read_override(
@@ -368,7 +448,11 @@ def _read_override(
     if prop is None:
         raise reader.fail(f"changed occurrence {recurrence_id(original)} has no DTSTART")
     start = reader.instant(prop.dt, zone, wall)
-    from_series = set((_one_text(event, X + "FROM-SERIES") or "").split(",")) if ours else set()
+    from_series = (
+        {name.strip() for p in _all(event, X + "FROM-SERIES") for name in _text_of(p).split(",")}
+        if ours
+        else set()
+    )
     end: datetime | None = None
     if event.get("DTEND") is not None or event.get("DURATION") is not None:
         end = reader.end(event, start, zone, not isinstance(prop.dt, datetime))
@@ -415,6 +499,7 @@ def _read_group(uid: str, master: Event, overrides: list[Event], reader: _Reader
             description[code] = f"{before}\n\nPlats: {location}" if before else f"Plats: {location}"
         cancelled = str(master.get("STATUS", "")).upper() == "CANCELLED"
         fields = {"status": "cancelled" if cancelled else "scheduled", "source": FOREIGN_SOURCE}
+    fields.update(_version(master, reader))
     wall = start.astimezone(zone).time()
     activity = Activity(
         id=uid,
@@ -716,7 +801,7 @@ def read_calendar(data: bytes | str) -> IcsImport:
         masters = [e for e in events if e.get("RECURRENCE-ID") is None]
         overrides = [e for e in events if e.get("RECURRENCE-ID") is not None]
         if not masters:  # only changed occurrences: each is an event of its own
-            reader = _Reader(uid, zone, result.warnings)
+            reader = _Reader(uid, zone, result.warnings, result)
             reader.warn(
                 f"{len(overrides)} changed occurrence(s) without the series they belong to: "
                 "imported as single events"
@@ -727,14 +812,16 @@ def read_calendar(data: bytes | str) -> IcsImport:
                 single = uid if len(overrides) == 1 else f"{uid}/{rid}"
                 try:
                     result.activities.append(
-                        _read_group(single, event, [], _Reader(single, zone, result.warnings))
+                        _read_group(
+                            single, event, [], _Reader(single, zone, result.warnings, result)
+                        )
                     )
                 except IcsError as exc:
                     refused.append(str(exc))
                 except (OverflowError, ValueError, TypeError, AttributeError) as exc:
                     refused.append(f"{single!r}: unreadable ({type(exc).__name__}: {exc})")
             continue
-        reader = _Reader(uid, zone, result.warnings)
+        reader = _Reader(uid, zone, result.warnings, result)
         if len(masters) > 1:
             reader.warn(f"{len(masters)} events share this UID: kept the highest SEQUENCE")
         master = max(masters, key=_sequence)

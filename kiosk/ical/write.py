@@ -37,6 +37,7 @@ from icalendar import (
 )
 
 from kiosk.activities.model import (
+    DEVICE_PREFIX,
     Activity,
     Organiser,
     Override,
@@ -67,6 +68,16 @@ def _add_texts(event: Event, standard: str | None, extra: str, texts: Texts) -> 
     for code, text in texts.items():
         if code != primary:
             _add_text(event, extra, text, code)
+
+
+PLACE_LOCAL = ("map_image",)  # a file in this board's data folder: not for other boards
+
+
+def _record_json(record: Place | Organiser, local: tuple[str, ...]) -> str:
+    """A place or organiser as one JSON TEXT value (escaped as TEXT, so it survives servers
+    that keep only the first value of a comma list)."""
+    doc = {k: v for k, v in record.to_doc().items() if k not in local and v not in ("", {}, None)}
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
 def _wall_length(activity: Activity) -> timedelta:
@@ -146,13 +157,23 @@ def _master(activity: Activity, place: Place | None, organiser: Organiser | None
     _add_texts(event, None, X + "STATUS-NOTE", activity.status_note)
     if activity.place_id is not None:
         _add_text(event, X + "PLACE-ID", activity.place_id)
+        if place is not None:  # the whole place, so another board can show and keep it
+            _add_text(event, X + "PLACE", _record_json(place, PLACE_LOCAL))
     if activity.organiser_id is not None:
         _add_text(event, X + "ORGANISER-ID", activity.organiser_id)
-    event.add(X + "LANGUAGES", vUnknown(",".join(activity.languages)))  # codes: a TEXT list
+        if organiser is not None:
+            _add_text(event, X + "ORGANISER", _record_json(organiser, ()))
+    # One value per property: servers (Radicale's vobject) keep only the first value of
+    # a comma list in an X- property they do not know.
+    for code in activity.languages:
+        event.add(X + "LANGUAGE", code)
     event.add(X + "COST-SEK", str(activity.cost_sek))
     event.add(X + "CHILDCARE", "TRUE" if activity.childcare else "FALSE")
     _add_text(event, X + "SIGNUP", json.dumps(activity.signup.to_doc(), ensure_ascii=False))
     _add_text(event, X + "SOURCE", activity.source)
+    if activity.changed_on.startswith(DEVICE_PREFIX):  # the record's version (sync.device)
+        _add_text(event, X + "CHANGED-ON", activity.changed_on)
+        event.add(X + "CHANGE-COUNTER", str(activity.change_counter))
     return event
 
 
@@ -196,8 +217,8 @@ def _override(
     from_series = [
         name for name, own in (("DTSTART", override.start), ("DTEND", override.end)) if own is None
     ]
-    if from_series:
-        event.add(X + "FROM-SERIES", ",".join(from_series))
+    for name in from_series:  # one per line (see LANGUAGE)
+        event.add(X + "FROM-SERIES", name)
     return event
 
 

@@ -592,12 +592,13 @@ class JournalStore(Store):
         """Migrate in memory; nothing is written unless every step succeeded (an exception
         leaves the data file and journal byte-identical). Before the migrated data replaces
         the file, the data as it was goes to a backup."""
-        current = _TablesOnDemand(self, list(self.tables()))
+        names = list(self.tables())  # tables that hold documents
+        current = _TablesOnDemand(self, names)
         migrated = migrate(current)  # raises: the caller sees it; nothing was written
         if migrated is None:
             return False  # (read only what it needed to tell: the schema's record)
-        had_data = any(current.values())
-        if had_data:  # a new, empty store only gets its version: no news
+        if names:  # a new, empty store only gets its version: no news (a migration may
+            # change `current` itself, so whether there was data is asked before it ran)
             kept = self.backup()
             self._note(logging.WARNING, f"data migrated; the data before is in {kept.name}")
         shards: dict[str, dict[str, Document]] = {}

@@ -103,3 +103,35 @@ def test_migrate_dry_run_works_on_a_copy(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert f"schema 1 → {SCHEMA_VERSION}" in result.stdout
     assert files(data) == before
+
+
+def test_a_new_store_gets_its_schema_without_a_migration_note(tmp_path: Path) -> None:
+    """Issue 22: every kiosk logged "data migrated" at its first start after create-admin
+    (the new store's schema record was written, and taken for a migration of data)."""
+    data = tmp_path / "data"
+    result = subprocess.run(
+        [
+            str(VENV_BIN / "motesplats"),
+            "create-admin",
+            "--username",
+            "anna",
+            "--data-dir",
+            str(data),
+        ],
+        input="ett långt lösenord\nett långt lösenord\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "migrated" not in result.stdout + result.stderr
+    backups = list((data / "backups").glob("*.json"))
+    assert len(backups) <= 1, "only the start's backup: none of an empty store 'migrated'"
+    store = open_store(data, migrate=migrations.migrate)
+    try:
+        assert store.get("meta", "schema") == {"id": "schema", "version": SCHEMA_VERSION}
+        assert store.get("accounts", "anna") is not None
+        assert not [note for note in store.recovery_notes if "migrated" in str(note)]
+    finally:
+        store.close()
