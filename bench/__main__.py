@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import board, growth, page_weight, scale, signup, sync
+from bench import board, growth, page_weight, region, scale, signup, sync
 
 if __name__ == "__main__":
     board.main(sys.argv[1:])
@@ -13,3 +13,4 @@ if __name__ == "__main__":
     sync.main(sys.argv[1:])
     page_weight.main(sys.argv[1:])
     scale.main(sys.argv[1:])
+    region.main(sys.argv[1:])

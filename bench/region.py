@@ -8,9 +8,10 @@ process; the server is a real Radicale on 127.0.0.1. Prints per region size:
 2. an idle cycle (nothing changed anywhere): HTTP requests per kiosk, and Radicale's CPU
    per kiosk's cycle (from /proc, user + system);
 3. a new kiosk joining a region calendar of `--join` objects (default 3,500): seconds, and
-   whether it got them all (multigets are paged: Radicale answers at most 10,000 VEVENTs).
+   whether it got them all (multigets are paged: Radicale answers at most 10,000 VEVENTs);
+   then Radicale's CPU for one idle cycle of that kiosk on that calendar.
 
-Usage: `.venv/bin/python -m bench.region [--sizes 5,10,25] [--join 3500]`
+Usage: `.venv/bin/python -m bench.region [--region-sizes 5,10,25] [--join 3500]`
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ ZONE = ZoneInfo("Europe/Stockholm")
 SERIES_PER_KIOSK = 4
 ADMIN = Account("anna", "Anna", "admin", "-")
 TICKS = os.sysconf("SC_CLK_TCK")
+IDLE_SAMPLES = 5  # idle cycles measured on the joined calendar
 
 
 class Requests:
@@ -182,16 +184,27 @@ def join(objects: int) -> dict[str, object]:
             newcomer.sync()
             seconds = time.perf_counter() - began
             got = newcomer.store.count("activities")
+            pid = radicale._proc.pid  # type: ignore[union-attr]
+            before = cpu_seconds(pid)
+            for _ in range(IDLE_SAMPLES):
+                newcomer.sync()
+            idle_ms = 1000 * (cpu_seconds(pid) - before) / IDLE_SAMPLES
             newcomer.store.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"objects": objects, "vevents": objects * 3, "join_s": round(seconds, 1), "got": got}
+    return {
+        "objects": objects,
+        "vevents": objects * 3,
+        "join_s": round(seconds, 1),
+        "got": got,
+        "radicale_cpu_ms_per_idle_cycle": round(idle_ms, 1),
+    }
 
 
 def main(argv: list[str]) -> dict:
     sizes = (
-        [int(s) for s in argv[argv.index("--sizes") + 1].split(",")]
-        if "--sizes" in argv
+        [int(s) for s in argv[argv.index("--region-sizes") + 1].split(",")]
+        if "--region-sizes" in argv
         else [
             5,
             10,
@@ -217,7 +230,8 @@ def main(argv: list[str]) -> dict:
         figures["join"] = joined
         print(
             f"  a new kiosk joins a calendar of {joined['objects']} series "
-            f"({joined['vevents']} VEVENTs): {joined['join_s']} s, got {joined['got']}"
+            f"({joined['vevents']} VEVENTs): {joined['join_s']} s, got {joined['got']}; then "
+            f"Radicale CPU {joined['radicale_cpu_ms_per_idle_cycle']} ms per idle cycle"
         )
     record("region", figures)
     return figures

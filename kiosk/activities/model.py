@@ -228,6 +228,7 @@ class Activity:
     updated_by: str = ""  # display name of the volunteer who saved it last
     changed_on: str = ""  # the device that made the last change (see sync.device)
     change_counter: int = 0  # that device's counter at that change
+    municipality: str = ""  # of the board it was made on (a region's boards show their own)
     # per translated text ("title/ar", "note@20261124T153000Z/ti"): a fingerprint of the
     # Swedish it was translated from, and whether a native speaker has not checked it yet
     # (see kiosk.activities.translation)
@@ -312,6 +313,7 @@ class Activity:
             updated_by=doc.get("updated_by", ""),
             changed_on=doc.get("changed_on", ""),
             change_counter=int(doc.get("change_counter") or 0),
+            municipality=str(doc.get("municipality") or ""),
             translated_from=dict(doc.get("translated_from") or {}),
             unreviewed=list(doc.get("unreviewed") or []),
         )
@@ -343,6 +345,7 @@ class Activity:
             "updated_by": self.updated_by,
             "changed_on": self.changed_on,
             "change_counter": self.change_counter,
+            "municipality": self.municipality,
             # only when set: documents (and their sync hashes) stay as they were otherwise
             **({"translated_from": self.translated_from} if self.translated_from else {}),
             **({"unreviewed": self.unreviewed} if self.unreviewed else {}),
@@ -423,6 +426,35 @@ class SiteSettings(PlainRecord):
     id: str = "site"
     default_locale: str = ""  # empty: the DEFAULT_LOCALE setting
     logo: str = ""  # file name of the uploaded logo in the data folder's uploads/
+    # What the board shows of a region's calendar (`in_scope`): everything, or its own
+    # municipality's activities and those of the municipalities, places and organisers named.
+    shows_region: bool = False
+    also_municipalities: list[str] = field(default_factory=list)
+    also_places: list[str] = field(default_factory=list)
+    also_organisers: list[str] = field(default_factory=list)
+
+    def in_scope(self, activity: Activity) -> bool:
+        """Whether the board shows `activity`: all of the region, or (the default) those made
+        in this municipality or with none named, and those the lists add."""
+        if self.shows_region or not self.municipality or not activity.municipality:
+            return True
+        return (
+            activity.municipality.casefold()
+            in {m.casefold() for m in [self.municipality, *self.also_municipalities]}
+            or activity.place_id in self.also_places
+            or activity.organiser_id in self.also_organisers
+        )
+
+    @property
+    def scope(self) -> tuple[object, ...]:
+        """What `in_scope` depends on (a change means the board's activities change)."""
+        return (
+            self.shows_region,
+            self.municipality.casefold(),
+            tuple(m.casefold() for m in self.also_municipalities),
+            tuple(self.also_places),
+            tuple(self.also_organisers),
+        )
 
 
 # The longest texts an activity keeps, typed or imported (a feed once stored a title of

@@ -56,15 +56,22 @@ class Snapshot:
 
 
 class Catalogue:
-    """Parsed view of the store, rebuilt only after a write, and only the tables written."""
+    """Parsed view of the store, rebuilt only after a write, and only the tables written.
+
+    Holds the activities this board shows (`SiteSettings.in_scope`: of a region's
+    calendar, its own municipality's by default); the store holds them all."""
 
     def __init__(self, store: Store, zone: ZoneInfo | None = None) -> None:
         self.store = store
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
-        self.index = OccurrenceIndex(
-            zone or ZoneInfo("Europe/Stockholm"),
-            lambda since: store.changed_since("activities", since),
+        self._zone = zone or ZoneInfo("Europe/Stockholm")
+        self._scope: tuple[object, ...] = ()  # what the activities held were chosen by
+        self.index = self._new_index()
+
+    def _new_index(self) -> OccurrenceIndex:
+        return OccurrenceIndex(
+            self._zone, lambda since: self.store.changed_since("activities", since)
         )
 
     @staticmethod
@@ -75,7 +82,7 @@ class Catalogue:
         known = before.get(doc["id"])
         return known if known is not None and known == parsed else parsed
 
-    def _activities(self, current: Snapshot | None, version: int) -> Activities:
+    def _activities(self, current: Snapshot | None, version: int, site: SiteSettings) -> Activities:
         """The parsed activities at table version `version` (called under the store's
         lock). After a write the store names the ids it changed, so only those are read
         and parsed; the rest are the very same objects as before. Otherwise (first read, a
@@ -94,12 +101,15 @@ class Catalogue:
                     spoken.subtract(old.languages)
                 doc = self.store.get("activities", doc_id)
                 if doc is not None:
-                    activity = items[doc_id] = self._activity(doc, before)
-                    spoken.update(activity.languages)
+                    activity = self._activity(doc, before)
+                    if site.in_scope(activity):
+                        items[doc_id] = activity
+                        spoken.update(activity.languages)
             return Activities(items, version, +spoken)
         with collector.paused():
             docs = self.store.all("activities")
             acts = [self._activity(d, before or {}) for d in docs]
+            acts = [a for a in acts if site.in_scope(a)]
         spoken = Counter(code for a in acts for code in a.languages)
         return Activities({a.id: a for a in acts}, version, spoken)
 
@@ -122,10 +132,19 @@ class Catalogue:
                     current is not None and current.version[i] == version[i]
                     for i in range(len(CATALOGUE_TABLES))
                 ]
+                if current is not None and same[3]:
+                    site = current.site
+                else:
+                    site = SiteSettings.from_doc(self.store.get("settings", "site"))
+                if current is not None and site.scope != self._scope:
+                    # the board shows other activities of the region now: all anew
+                    current = None
+                    self.index = self._new_index()
+                self._scope = site.scope
                 if current is not None and same[0]:
                     activities = current.activities
                 else:
-                    activities = self._activities(current, version[0])
+                    activities = self._activities(current, version[0], site)
                 if current is not None and same[1]:
                     places = current.places
                 else:
@@ -139,10 +158,6 @@ class Catalogue:
                         o.id: o
                         for o in (Organiser.from_doc(d) for d in self.store.all("organisers"))
                     }
-                if current is not None and same[3]:
-                    site = current.site
-                else:
-                    site = SiteSettings.from_doc(self.store.get("settings", "site"))
             self._snapshot = Snapshot(version, activities, places, organisers, site, self.index)
             return self._snapshot
 

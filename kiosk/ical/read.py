@@ -370,6 +370,9 @@ def _own_fields(event: Event, reader: _Reader) -> dict[str, Any]:
     status = _one_text(event, X + "STATUS")
     if status in STATUSES:
         fields["status"] = status
+    municipality = _one_text(event, X + "MUNICIPALITY")
+    if municipality:
+        fields["municipality"] = municipality.strip()[:80]
     source = _one_text(event, X + "SOURCE")
     if source:
         fields["source"] = source

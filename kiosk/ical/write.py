@@ -171,6 +171,8 @@ def _master(activity: Activity, place: Place | None, organiser: Organiser | None
     event.add(X + "CHILDCARE", "TRUE" if activity.childcare else "FALSE")
     _add_text(event, X + "SIGNUP", json.dumps(activity.signup.to_doc(), ensure_ascii=False))
     _add_text(event, X + "SOURCE", activity.source)
+    if activity.municipality:
+        _add_text(event, X + "MUNICIPALITY", activity.municipality)
     if activity.changed_on.startswith(DEVICE_PREFIX):  # the record's version (sync.device)
         _add_text(event, X + "CHANGED-ON", activity.changed_on)
         event.add(X + "CHANGE-COUNTER", str(activity.change_counter))

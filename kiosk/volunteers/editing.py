@@ -129,6 +129,9 @@ class Editor:
             if expected_version is None:
                 if self.book.get(activity.id) is not None:
                     raise Conflict(self._current(activity.id))
+                if not activity.municipality:  # made here: this board's municipality
+                    site = self.store.get("settings", "site") or {}
+                    activity.municipality = str(site.get("municipality") or "")
                 return self._write(who, activity, None)
             current = self._current(activity.id)
             if not who.may_edit(current.organiser_id):

@@ -325,3 +325,69 @@ def test_simultaneous_edits_and_a_staff_edit_converge_without_anyone_choosing(
     assert all(k.own_week()["fika@region"] == "Fika (ändrad av kommunen)" for k in region)
     kept = [c for c in region[0].engine.ledger.conflicts() if c["uid"] == "fika@region"]
     assert kept and kept[0]["local"]["title"]["sv"] == "Fika, skapare offline"
+
+
+def test_each_board_shows_its_own_municipality_unless_told_otherwise(
+    radicale: Radicale, region: list[Kiosk]
+) -> None:
+    """A kiosk's board shows its own municipality's activities by default; the settings add
+    municipalities, places or organisers, or the whole region; the calendar keeps all."""
+    from kiosk.activities.model import SiteSettings
+    from tests.admin_helpers import PASSWORD, csrf, login
+
+    gotene, karlsborg = region[0], region[1]
+    for kiosk, name in ((gotene, "Götene"), (karlsborg, "Karlsborg")):
+        site = SiteSettings.from_doc(kiosk.svc.store.get("settings", "site"))
+        site.municipality = name
+        kiosk.svc.editor.save_site(ADMIN, site)
+    pool = gotene.svc.editor.add_place(ADMIN, "Götene simhall", "Badhusgatan 1")
+    swim = series("sim@region", "Vattengympa i Götene")
+    swim.place_id = pool.id
+    gotene.svc.editor.save(ADMIN, swim, None)
+    karlsborg.create("fika@region", "Fika i Karlsborg")
+    rounds([gotene, karlsborg])
+    assert set(central(radicale)) == {"sim@region", "fika@region"}  # the calendar holds all
+    assert set(karlsborg.own_week()) == {"sim@region", "fika@region"}  # so does the store
+
+    client = karlsborg.app.test_client()
+
+    def board() -> str:
+        return client.get("/?lang=sv").get_data(as_text=True) + client.get(
+            "/?lang=sv&show=2000"
+        ).get_data(as_text=True)
+
+    def week_ahead() -> str:  # the API shows what the board shows
+        return client.get("/api/activities?from=2026-11-24&to=2027-01-20").get_data(as_text=True)
+
+    assert "Fika i Karlsborg" in week_ahead() and "Vattengympa i Götene" not in week_ahead()
+    assert client.get("/a/sim@region").status_code == 404
+    assert "Vattengympa i Götene" not in board()
+    assert "Språkcafé" in board()  # the demo week names no municipality: it stays
+
+    karlsborg.svc.accounts.create("anna", PASSWORD, "admin", "Anna")
+    login(client, "anna")
+    adopted = karlsborg.activity("sim@region").place_id
+
+    def settings(**fields: object) -> None:
+        form = {"csrf_token": csrf(client, "/admin/settings"), "name": "Karlsborg"}
+        form.update({"municipality": "Karlsborg", "shows": "own", **fields})
+        assert client.post("/admin/settings", data=form).status_code == 303
+
+    settings(also_places=[adopted])
+    assert "Vattengympa i Götene" in week_ahead()
+    settings()
+    assert "Vattengympa i Götene" not in week_ahead()
+    settings(also_municipalities="Mariestad, götene")
+    assert "Vattengympa i Götene" in week_ahead()
+    settings(shows="region")
+    assert "Vattengympa i Götene" in week_ahead()
+    assert set(central(radicale)) == {"sim@region", "fika@region"}
+
+
+def test_kiosks_started_together_do_not_ask_in_the_same_second(region: list[Kiosk]) -> None:
+    """The loop's wait is the interval give or take a tenth, so a region's kiosks drift
+    apart (the sync page shows the plain interval)."""
+    waits = [k.engine.next_wait(300.0, jitter=True) for k in region for _ in range(20)]
+    assert all(270.0 <= w <= 330.0 for w in waits)
+    assert max(waits) - min(waits) > 20.0  # 100 draws spread over the 60 s allowed
+    assert region[0].engine.next_wait(300.0) == 300.0

@@ -1,5 +1,6 @@
-"""The meeting place's settings (name, opening hours, default language, logo), the audit
-log, and backups: download one, or restore one after a check and a confirmation.
+"""The meeting place's settings (name, opening hours, default language, logo, what the board
+shows of a region's calendar), the audit log, and backups: download one, or restore one
+after a check and a confirmation.
 
 The logo is served publicly at `/admin/logo/<name>` (it is on every page's top bar)."""
 
@@ -7,7 +8,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import (
     abort,
@@ -22,6 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from kiosk import services
+from kiosk.activities.model import SiteSettings
 from kiosk.languages import BY_CODE, LANGUAGES
 from kiosk.store import StoreError
 from kiosk.store.durable import atomic_write
@@ -44,7 +48,8 @@ def settings():  # type: ignore[no-untyped-def]
     svc = services.get()
     me = auth.current_account()
     assert me is not None
-    site = svc.catalogue.snapshot().site
+    snap = svc.catalogue.snapshot()
+    site = SiteSettings.from_doc(snap.site.to_doc())  # a copy: the snapshot is shared
     problems: list[str] = []
     if request.method == "POST":
         name = request.form.get("name", "").strip()[:80]
@@ -79,6 +84,7 @@ def settings():  # type: ignore[no-untyped-def]
             site.municipality = request.form.get("municipality", "").strip()[:80]
             site.opening_hours = hours
             site.default_locale = locale
+            _read_scope(site, snap.places, snap.organisers)
             if request.form.get("remove_logo") == "yes":
                 site.logo = ""
             if logo_data and logo_ext:
@@ -93,7 +99,28 @@ def settings():  # type: ignore[no-untyped-def]
         hours_by_day=hours_by_day,
         languages=LANGUAGES,
         problems=problems,
+        places=sorted(snap.places.values(), key=lambda p: p.name.casefold()),
+        organisers=sorted(snap.organisers.values(), key=lambda o: o.name.casefold()),
     ), (400 if problems else 200)
+
+
+SCOPE_LIST_MAX = 200  # municipalities, places or organisers named in the board's scope
+
+
+def _read_scope(
+    site: SiteSettings, places: Mapping[str, Any], organisers: Mapping[str, Any]
+) -> None:
+    """What the board shows of a region's calendar, from the settings form (unknown places
+    and organisers are left out; the lists are bounded)."""
+    site.shows_region = request.form.get("shows") == "region"
+    named = [m.strip()[:80] for m in request.form.get("also_municipalities", "").split(",")]
+    site.also_municipalities = list(dict.fromkeys(m for m in named if m))[:SCOPE_LIST_MAX]
+    site.also_places = [
+        p for p in dict.fromkeys(request.form.getlist("also_places")) if p in places
+    ][:SCOPE_LIST_MAX]
+    site.also_organisers = [
+        o for o in dict.fromkeys(request.form.getlist("also_organisers")) if o in organisers
+    ][:SCOPE_LIST_MAX]
 
 
 @bp.get("/logo/<name>")
