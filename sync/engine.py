@@ -319,7 +319,9 @@ class SyncEngine:
         if state is not None and etag is not None and state.get("etag") == etag:
             return  # the server's copy is the one we already agreed on
         if local is not None and self.ledger.went_back(source.id, uid, version):
-            self._send_again(source, uid, local, etag, href, report, "an older version")
+            self._send_again(
+                source, uid, local, etag, href, report, "gone back to an older version"
+            )
             return
         origin = source.origin
         if local is not None and local.get("source", "local") not in ("local", origin):
@@ -370,7 +372,7 @@ class SyncEngine:
         (restored from an old copy, or its data lost), not from a person deleting them."""
         local = self.book.get(uid)
         if local is not None and local.get("source", "local") == "local" and not is_demo(local):
-            self._send_again(source, uid, local, None, None, report, "missing")
+            self._send_again(source, uid, local, None, None, report, "lost it")
             return
         self._receive_deletion(source, uid, report)
 
@@ -384,10 +386,11 @@ class SyncEngine:
         report: Report,
         what: str,
     ) -> None:
-        """The server lost this board's confirmed version of `uid` (it is `missing`, or has
-        `an older version`): queue ours again, to overwrite exactly the copy it now has
-        (`etag`; none: create it). The text is the one the server last confirmed when ours
-        has not changed since (so what central staff wrote and we do not model stays)."""
+        """The server lost this board's confirmed version of `uid` (`what`: it "lost it", or
+        has "gone back to an older version"): queue ours again, to overwrite exactly the
+        copy it now has (`etag`; none: create it). The text is the one the server last
+        confirmed when ours has not changed since (so what central staff wrote and we do not
+        model stays)."""
         state = self.ledger.state(source.id, uid) or {}
         body = state.get("body") if not self.ledger.changed_here(source.id, uid, local) else None
         if etag is None:
