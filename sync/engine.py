@@ -14,6 +14,7 @@ Local edits wake the loop at once (`wake`). Everything runs in one background th
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -28,13 +29,13 @@ from kiosk.activities.demo import is_demo
 from kiosk.activities.model import Activity, parse_utc, utc_iso
 from kiosk.activities.sent_along import adopt
 from kiosk.ical.common import IcsError
-from kiosk.ical.preserve import merge
-from kiosk.ical.read import IcsImport, read_calendar
+from kiosk.ical.preserve import merge, with_set_aside
+from kiosk.ical.read import SET_ASIDE_MAX, IcsImport, read_calendar
 from kiosk.ical.write import calendar_bytes
 from kiosk.store import Store
 from kiosk.volunteers.audit import AuditLog
 from sync import PreconditionFailed, RemoteError, TokenExpired, device, load
-from sync.ledger import Ledger, content_hash, version_of
+from sync.ledger import NOT_CONTENT, Ledger, content_hash, key, version_of
 from sync.outbox import FIRST_RETRY, MAX_RETRY, Outbox, still_waiting
 from sync.sources import Source, SourceBook
 
@@ -117,6 +118,8 @@ class SyncEngine:
             self.outbox.add(target.id, uid, "delete")
         else:
             self.ledger.unbury(uid)
+            for listed in self.ledger.conflicts_elsewhere(target.id, uid):
+                self.ledger.settle(listed["id"])  # the edit takes the set-aside notes off
             body = self._ics_of(after)
             known = (self.ledger.state(target.id, uid) or {}).get("body")
             if known and before is not None:  # keep what central staff wrote and we do not model
@@ -318,6 +321,7 @@ class SyncEngine:
         state = self.ledger.state(source.id, uid)
         if state is not None and etag is not None and state.get("etag") == etag:
             return  # the server's copy is the one we already agreed on
+        self._list_set_aside(source, uid, activity, parsed)
         if local is not None and self.ledger.went_back(source.id, uid, version):
             self._send_again(
                 source, uid, local, etag, href, report, "gone back to an older version"
@@ -348,11 +352,32 @@ class SyncEngine:
             return  # same content: nothing to write
         changed_here = local is not None and self.ledger.changed_here(source.id, uid, local)
         if changed_here and state is not None:
-            self._conflict(source, uid, local, remote_doc, etag, href, report)
+            self._conflict(source, uid, local, remote_doc, etag, href, report, body, parsed)
             return
         stamped = self._write_imported(source, remote_doc, local)
         self.ledger.agree(source.id, uid, etag, href, stamped, body)
         report.received += 1
+
+    def _list_set_aside(
+        self, source: Source, uid: str, current: Activity, parsed: IcsImport | None
+    ) -> None:
+        """List here the versions other boards set aside on this object (their conflicts
+        lost); drop those no longer on it (taken or dismissed on some board). This board's
+        own conflict is over too once its version, set aside on the server, is gone from
+        it (a version was taken, or ours dismissed, on some board)."""
+        notes = parsed.set_aside.get(uid, []) if parsed is not None else []
+        others = {n["device"]: n for n in notes if n["device"] != self.device}
+        for listed in self.ledger.conflicts_elsewhere(source.id, uid):
+            if listed["from_device"] not in others:
+                self.ledger.settle(listed["id"])
+        for board, note in others.items():
+            if self.ledger.get_conflict(f"{key(source.id, uid)}|{board}") is None:
+                self.ledger.conflict_elsewhere(
+                    source.id, uid, board, note["doc"], current.to_doc(), note["at"]
+                )
+        own = self.ledger.get_conflict(key(source.id, uid))
+        if own and own.get("on_server") and self.device not in {n["device"] for n in notes}:
+            self.ledger.settle(own["id"])  # taken or dismissed on some board: settled
 
     def _write_imported(
         self, source: Source, doc: dict[str, Any], local: dict[str, Any] | None
@@ -423,20 +448,31 @@ class SyncEngine:
         etag: str | None,
         href: str | None,
         report: Report,
+        body: str | None = None,
+        parsed: IcsImport | None = None,
     ) -> None:
         """Both sides changed. One rule on every board: the version the central calendar
         holds wins (the change that reached it first, or central staff's), so the region
         converges without anyone choosing and a staff edit is never undone by a board.
-        This board's version is kept in the conflicts list: one click makes it the
-        activity again (sent as a new change)."""
-        self.ledger.conflict(source.id, uid, local, remote, etag, "central", utc_iso(self.clock()))
+        This board's version is kept in the conflicts list, and set aside on the server's
+        object (X-MOTESPLATS-SET-ASIDE), so every board that has the activity lists it
+        too: one click on any of them makes it the activity again (sent as a new change)."""
+        set_aside = local
+        earlier = self.ledger.get_conflict(key(source.id, uid))
+        if earlier and earlier.get("local") and earlier.get("applied") == "central":
+            set_aside = earlier["local"]  # still the version this board set aside first
+        self.ledger.conflict(
+            source.id, uid, set_aside, remote, etag, "central", utc_iso(self.clock())
+        )
         self.outbox.drop(uid)
         if remote is None:
             self.book.delete(uid, local, actor=calendar_actor(source.origin))
             self.ledger.forget(source.id, uid)
         else:
             stamped = self._write_imported(source, remote, local)
-            self.ledger.agree(source.id, uid, etag, href, stamped)
+            self.ledger.agree(source.id, uid, etag, href, stamped, body)
+            known = body or (self.ledger.state(source.id, uid) or {}).get("body")
+            self._set_aside_again(source, uid, known, parsed)
         report.conflicts += 1
 
     # ---- push --------------------------------------------------------------------------
@@ -468,8 +504,12 @@ class SyncEngine:
                     etag, href = remote.put(
                         entry.uid, entry.body, state.get("etag"), state.get("href")
                     )
-                    sent = read_calendar(entry.body.encode("utf-8")).activities
+                    parsed = read_calendar(entry.body.encode("utf-8"))
+                    sent = parsed.activities
                     doc = sent[0].to_doc() if sent else None
+                    notes = parsed.set_aside.get(entry.uid, [])
+                    if any(n["device"] == self.device for n in notes):
+                        self.ledger.mark_set_aside(source.id, entry.uid)  # on the server now
                     if doc is not None:
                         local = self.book.get(entry.uid)
                         doc["source"] = (local or {}).get("source", "local")
@@ -495,9 +535,12 @@ class SyncEngine:
         state = self.ledger.state(source.id, uid) or {}
         obj = remote.fetch(uid, state.get("href"))
         found = None
+        parsed: IcsImport | None = None
+        text = obj.body.decode("utf-8", "replace") if obj is not None else None
         if obj is not None:
             try:
-                for activity in read_calendar(obj.body).activities:
+                parsed = read_calendar(obj.body)
+                for activity in parsed.activities:
                     if activity.id == uid:
                         found = (activity.to_doc(), obj.etag, obj.href)
             except IcsError:
@@ -507,8 +550,9 @@ class SyncEngine:
             if local is not None and found is not None:
                 remote_doc = {**found[0], "source": local.get("source", "local")}
                 if content_hash(remote_doc) == content_hash(local):  # the same already
-                    self.ledger.agree(source.id, uid, found[1], found[2], local)
+                    self.ledger.agree(source.id, uid, found[1], found[2], local, text)
                     self.outbox.drop(uid)
+                    self._set_aside_again(source, uid, text, parsed)
                     return
             if local is None:
                 self.outbox.drop(uid)
@@ -531,7 +575,24 @@ class SyncEngine:
                 found[1] if found else None,
                 found[2] if found else None,
                 report,
+                text if found else None,
+                parsed,
             )
+
+    def _set_aside_again(
+        self, source: Source, uid: str, text: str | None, parsed: IcsImport | None
+    ) -> None:
+        """Set this board's losing version aside on the object `text` (as the server holds
+        it now, with the notes `parsed` found on it), unless it is there already."""
+        own = self.ledger.get_conflict(key(source.id, uid))
+        if not own or not own.get("local") or own.get("applied") != "central" or not text:
+            return
+        notes = parsed.set_aside.get(uid, []) if parsed is not None else []
+        if any(n["device"] == self.device for n in notes) or not source.writable:
+            return
+        mine = {"device": self.device, "at": own.get("at", ""), "doc": own["local"]}
+        kept = [_note_text(n) for n in [*notes, mine][-SET_ASIDE_MAX:]]
+        self.outbox.add(source.id, uid, "put", with_set_aside(text, kept))
 
     # ---- settling a conflict (admin's one click) ----------------------------------------
 
@@ -544,6 +605,9 @@ class SyncEngine:
                 return
             source = self.sources.get(conflict["source_id"])
             uid = conflict["uid"]
+            if conflict.get("from_device"):  # set aside by another board
+                self._settle_set_aside(conflict, choice, source, who)
+                return
             chosen = conflict["local"] if choice == "local" else conflict["remote"]
             current = self.book.get(uid)
             self.outbox.drop(uid)
@@ -557,15 +621,49 @@ class SyncEngine:
             else:
                 doc = self.book.settle(chosen, current, actor=who)
                 if choice == "local" and source is not None:
-                    self.ledger.overwrite_next(source.id, uid, conflict.get("remote_etag"))
+                    # the server's copy as last seen (our set-aside note may have changed it)
+                    seen = (self.ledger.state(source.id, uid) or {}).get("etag")
+                    self.ledger.overwrite_next(source.id, uid, seen or conflict.get("remote_etag"))
                     self.outbox.add(source.id, uid, "put", self._ics_of(doc))
                 elif source is not None:
                     state = self.ledger.state(source.id, uid) or {}
                     self.ledger.agree(
                         source.id, uid, conflict.get("remote_etag"), state.get("href"), doc
                     )
+                    self._take_off_server(source, uid, lambda n: n["device"] == self.device)
             self.ledger.settle(conflict_id)
         self.wake_event.set()
+
+    def _settle_set_aside(
+        self, conflict: dict[str, Any], choice: str, source: Source | None, who: str
+    ) -> None:
+        """Another board's set-aside version: "local" takes it (the activity here and on
+        the server; the notes go with that edit), "central" dismisses it for every board."""
+        uid = conflict["uid"]
+        self.ledger.settle(conflict["id"])
+        if source is None:
+            return
+        current = self.book.get(uid)
+        if choice == "local" and current is not None:
+            chosen = {**conflict["local"], "source": current.get("source", "local")}
+            doc = self.book.settle(chosen, current, actor=who)
+            self.local_change(current, doc)
+        else:
+            self._take_off_server(source, uid, lambda n: n["device"] == conflict["from_device"])
+        self.wake_event.set()
+
+    def _take_off_server(self, source: Source, uid: str, which: Callable[[dict], bool]) -> None:
+        """Send the object again without the set-aside versions `which` picks."""
+        known = (self.ledger.state(source.id, uid) or {}).get("body")
+        if not known or not source.writable:
+            return
+        try:
+            notes = read_calendar(known.encode("utf-8")).set_aside.get(uid, [])
+        except IcsError:
+            return
+        kept = [_note_text(n) for n in notes if not which(n)]
+        if len(kept) < len(notes):
+            self.outbox.add(source.id, uid, "put", with_set_aside(known, kept))
 
     def freshness(self, stale_after_hours: float) -> dict[str, Any] | None:
         """For the board: when the calendars were last fetched, and whether that is too long
@@ -608,3 +706,13 @@ class SyncEngine:
         """Run a cycle now; `force`: also for sources backing off (a person asked)."""
         self._forced = self._forced or force
         self.wake_event.set()
+
+
+def _note_text(note: dict[str, Any]) -> str:
+    """A set-aside version as the JSON text the server keeps (bookkeeping left out)."""
+    doc = {k: v for k, v in note["doc"].items() if k not in NOT_CONTENT or k == "updated_by"}
+    return json.dumps(
+        {"device": note["device"], "at": note["at"], "doc": doc},
+        ensure_ascii=False,
+        sort_keys=True,
+    )

@@ -14,7 +14,8 @@ Owns three tables:
   the deletion has reached the server; once the server confirmed it, kept TOMBSTONE_DAYS
   with the version deleted, so a server restored from an old copy does not bring it back.
 * `sync_conflicts` (`<source>|<uid>`): both versions and which one the rule applied; an
-  admin settles it with one click.
+  admin settles it with one click. A version another board set aside on the server is
+  listed too (`<source>|<uid>|<device>`, `from_device`).
 """
 
 from __future__ import annotations
@@ -215,6 +216,45 @@ class Ledger:
                 "at": at,
             },
         )
+
+    def conflict_elsewhere(
+        self,
+        source_id: str,
+        uid: str,
+        device: str,
+        doc: dict[str, Any],
+        current: dict[str, Any],
+        at: str,
+    ) -> None:
+        """Another board (`device`) lost a conflict over `uid` and set its version aside on
+        the server: listed here too, so any board may take it."""
+        self.store.put(
+            CONFLICTS,
+            {
+                "id": f"{key(source_id, uid)}|{device}",
+                "source_id": source_id,
+                "uid": uid,
+                "local": doc,
+                "remote": current,
+                "remote_etag": None,
+                "applied": "central",
+                "at": at,
+                "from_device": device,
+            },
+        )
+
+    def mark_set_aside(self, source_id: str, uid: str) -> None:
+        """This board's losing version is on the server's object now (`on_server`)."""
+        conflict = self.get_conflict(key(source_id, uid))
+        if conflict is not None and not conflict.get("on_server"):
+            self.store.put(CONFLICTS, {**conflict, "on_server": True})
+
+    def conflicts_elsewhere(self, source_id: str, uid: str) -> list[dict[str, Any]]:
+        return [
+            c
+            for c in self.store.all(CONFLICTS)
+            if c.get("from_device") and c.get("source_id") == source_id and c.get("uid") == uid
+        ]
 
     def conflicts(self) -> list[dict[str, Any]]:
         return sorted(self.store.all(CONFLICTS), key=lambda d: d.get("at", ""))

@@ -19,7 +19,9 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar
 
-ALWAYS_NEW = frozenset({"DTSTAMP"})
+SET_ASIDE = "X-MOTESPLATS-SET-ASIDE"  # a version a board's conflict set aside (JSON TEXT)
+# Rewritten by every board edit: the stamp, and the set-aside versions (an edit settles them)
+ALWAYS_NEW = frozenset({"DTSTAMP", SET_ASIDE})
 _NAME = re.compile(r"^([A-Za-z0-9-]+)[;:]")
 
 
@@ -125,6 +127,7 @@ def _patch(original: _Component, before: _Component | None, after: _Component) -
     }
     if before is None:  # nothing to compare with: every property the board writes
         changed = set(new)
+    changed |= ALWAYS_NEW  # rewritten even where neither version has them
     lines: list[_Line] = []
     placed: set[str] = set()
     depth = 0
@@ -178,6 +181,45 @@ def merge(original: str, before: str | None, after: str) -> str:
         tzid = component.properties().get("TZID", [_Line([""])])[0].text
         if component.name == "VTIMEZONE" and tzid not in zones:
             kept.insert(0, component)
+    out = ["BEGIN:VCALENDAR"]
+    out += [raw for line in header for raw in line.raw]
+    out += [raw for component in kept for line in component.lines for raw in line.raw]
+    out.append("END:VCALENDAR")
+    return "\r\n".join(out) + "\r\n"
+
+
+def _escaped(text: str) -> str:
+    """RFC 5545 TEXT escaping."""
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _folded(line: str) -> list[str]:
+    """One content line folded at 75 octets, never inside a UTF-8 character."""
+    out: list[str] = []
+    current, size = "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > (75 if not out else 74):
+            out.append(current if not out else " " + current)
+            current, size = "", 0
+        current += char
+        size += width
+    out.append(current if not out else " " + current)
+    return out
+
+
+def with_set_aside(original: str, notes: list[str]) -> str:
+    """`original` (an object's text) with its master VEVENT's set-aside versions replaced by
+    `notes` (each a JSON text; [] removes them); every other line stays as it was."""
+    header, components = _split(original)
+    kept: list[_Component] = []
+    for component in components:
+        if component.name != "VEVENT" or _key(component) != "":
+            kept.append(component)
+            continue
+        lines = [line for line in component.lines if line.name != SET_ASIDE]
+        added = [_Line(_folded(f"{SET_ASIDE}:{_escaped(note)}")) for note in notes]
+        kept.append(_Component(component.name, lines[:-1] + added + lines[-1:]))
     out = ["BEGIN:VCALENDAR"]
     out += [raw for line in header for raw in line.raw]
     out += [raw for component in kept for line in component.lines for raw in line.raw]

@@ -86,6 +86,9 @@ class IcsImport:
     # X-MOTESPLATS-ORGANISER), by the id the events name
     places: dict[str, Place] = field(default_factory=dict)
     organisers: dict[str, Organiser] = field(default_factory=dict)
+    # versions another board's conflict set aside (X-MOTESPLATS-SET-ASIDE), by UID: each
+    # {"device", "at", "doc"} (the activity as that board had it)
+    set_aside: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 _TEXT_ESCAPE = re.compile(r"\\([\\;,nN])")
@@ -316,7 +319,8 @@ def _stable_uid(event: Event) -> str:
     return f"{hashlib.sha256(raw.encode()).hexdigest()[:24]}@ics-import"
 
 
-VERSION_PROPERTIES = (X + "CHANGED-ON", X + "CHANGE-COUNTER")  # any event may carry them
+# any event may carry these (a board's edit of a foreign event adds them)
+VERSION_PROPERTIES = (X + "CHANGED-ON", X + "CHANGE-COUNTER", X + "SET-ASIDE")
 
 
 def _is_ours(event: Event) -> bool:
@@ -414,6 +418,35 @@ def _sent_along(event: Event, reader: _Reader, fields: dict[str, Any]) -> None:
         getattr(reader.found, into)[wanted] = record
 
 
+SET_ASIDE_MAX = 5  # versions set aside kept per event
+SET_ASIDE_BYTES = 32_000  # one version set aside, as JSON
+
+
+def _read_set_aside(event: Event, reader: _Reader, uid: str) -> None:
+    """The versions boards set aside in conflicts over this event (bounded; one that does
+    not read as an activity is left out with a warning)."""
+    notes = []
+    for prop in _all(event, X + "SET-ASIDE")[:SET_ASIDE_MAX]:
+        raw = _text_of(prop)
+        try:
+            if len(raw) > SET_ASIDE_BYTES:
+                raise ValueError("too long")
+            note = json.loads(raw)
+            doc = note["doc"]
+            Activity.from_doc({**doc, "id": uid})  # it must read as an activity
+            notes.append(
+                {
+                    "device": str(note["device"])[:40],
+                    "at": str(note["at"])[:40],
+                    "doc": {**doc, "id": uid},
+                }
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            reader.warn(f"unreadable X-MOTESPLATS-SET-ASIDE ({exc}): left out")
+    if notes and reader.found is not None:
+        reader.found.set_aside[uid] = notes
+
+
 SENT_TEXT_MAX = 500  # characters of one text of a place or organiser sent along
 SENT_TEXTS_MAX = 12  # languages of one such text
 
@@ -503,6 +536,7 @@ def _read_group(uid: str, master: Event, overrides: list[Event], reader: _Reader
         cancelled = str(master.get("STATUS", "")).upper() == "CANCELLED"
         fields = {"status": "cancelled" if cancelled else "scheduled", "source": FOREIGN_SOURCE}
     fields.update(_version(master, reader))
+    _read_set_aside(master, reader, uid)
     wall = start.astimezone(zone).time()
     activity = Activity(
         id=uid,

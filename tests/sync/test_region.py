@@ -301,8 +301,10 @@ def test_simultaneous_edits_and_a_staff_edit_converge_without_anyone_choosing(
     radicale: Radicale, region: list[Kiosk]
 ) -> None:
     """One rule on every kiosk: the central calendar's version wins. Edits made at once on
-    three kiosks end with one title everywhere; the losers keep theirs in the conflicts
-    list. A central staff edit made while a kiosk edited offline is never undone."""
+    three kiosks end with one title everywhere; the versions set aside are listed on every
+    kiosk, and one click on any of them takes one everywhere. A central staff edit made
+    while a kiosk edited offline is never undone; dismissing the kiosk's version on one
+    kiosk clears it everywhere."""
     region[0].create("lek@region", "Lek")
     region[0].create("fika@region", "Fika")
     rounds(region)
@@ -311,8 +313,32 @@ def test_simultaneous_edits_and_a_staff_edit_converge_without_anyone_choosing(
     rounds(region, 3)
     titles = {k.own_week()["lek@region"] for k in region}
     assert len(titles) == 1 and titles == {central(radicale)["lek@region"]}
-    losers = [c for k in region for c in k.engine.ledger.conflicts()]
-    assert len(losers) == 2 and {c["applied"] for c in losers} == {"central"}
+    winner = titles.pop()
+    losing = {f"Lek enligt by {n}" for n in (1, 2, 3)} - {winner}
+    quiet(region)
+    for n, kiosk in enumerate(region):  # every kiosk lists both versions set aside
+        listed = {c["local"]["title"]["sv"] for c in kiosk.engine.ledger.conflicts()}
+        assert listed == losing, f"kiosk {n}"
+        assert {c["applied"] for c in kiosk.engine.ledger.conflicts()} == {"central"}
+    from tests.admin_helpers import PASSWORD, login
+
+    region[0].svc.accounts.create("anna", PASSWORD, "admin", "Anna")
+    client = region[0].app.test_client()
+    login(client, "anna")
+    page = client.get("/admin/sync?lang=sv").get_data(as_text=True)
+    assert page.count("Ta den andra tavlans version") == 2
+    assert all(title in page for title in losing)
+    # One click on a kiosk that made neither takes one of them: everywhere, lists cleared
+    taken = sorted(losing)[0]
+    (chosen,) = [
+        c for c in region[4].engine.ledger.conflicts() if c["local"]["title"]["sv"] == taken
+    ]
+    region[4].engine.settle(chosen["id"], "local")
+    rounds(region, 3)
+    assert central(radicale)["lek@region"] == taken
+    assert all(k.own_week()["lek@region"] == taken for k in region)
+    left = {n: [c["id"] for c in k.engine.ledger.conflicts()] for n, k in enumerate(region)}
+    assert all(not ids for ids in left.values()), left
     quiet(region)
 
     calendar = radicale.client().calendar(url=radicale.calendar_url)
@@ -323,8 +349,16 @@ def test_simultaneous_edits_and_a_staff_edit_converge_without_anyone_choosing(
     rounds(region, 2)
     assert central(radicale)["fika@region"] == "Fika (ändrad av kommunen)"
     assert all(k.own_week()["fika@region"] == "Fika (ändrad av kommunen)" for k in region)
-    kept = [c for c in region[0].engine.ledger.conflicts() if c["uid"] == "fika@region"]
-    assert kept and kept[0]["local"]["title"]["sv"] == "Fika, skapare offline"
+    for kiosk in region:  # listed on every kiosk, the staff edit standing
+        kept = [c for c in kiosk.engine.ledger.conflicts() if c["uid"] == "fika@region"]
+        assert [c["local"]["title"]["sv"] for c in kept] == ["Fika, skapare offline"]
+    # Dismissed on one kiosk: gone from every list, the staff edit still standing
+    (offline,) = region[2].engine.ledger.conflicts()
+    region[2].engine.settle(offline["id"], "central")
+    rounds(region, 2)
+    assert all(k.engine.ledger.conflicts() == [] for k in region)
+    assert central(radicale)["fika@region"] == "Fika (ändrad av kommunen)"
+    quiet(region)
 
 
 def test_each_board_shows_its_own_municipality_unless_told_otherwise(
