@@ -30,7 +30,12 @@ var KEPT_PAGES = [/^\/$/, /^\/a\/[^/]+$/, /^\/a\/[^/]+\/[^/]+\/signup$/, /^\/org
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL_CACHE)
     .then(function (cache) { return cache.addAll(SHELL.precache); })
-    .then(function () { return self.skipWaiting(); }));
+    .then(function () { return self.skipWaiting(); })
+    .catch(function (error) {
+      // A shell file did not come (a busy or restarting server): leave no half-filled
+      // cache behind; the browser tries this worker again at the next page load.
+      return caches.delete(SHELL_CACHE).then(function () { throw error; });
+    }));
 });
 
 self.addEventListener("activate", function (event) {
