@@ -225,8 +225,6 @@ class SyncEngine:
                 "conflicts": report.conflicts,
                 "warnings": [w[:300] for w in report.warnings[:20]],
                 "warnings_count": len(report.warnings),
-                "restored": [r[:300] for r in report.restored[:50]],
-                "restored_count": len(report.restored),
                 "at": now,
             },
         }
@@ -366,7 +364,8 @@ class SyncEngine:
         own conflict is over too once its version, set aside on the server, is gone from
         it (a version was taken, or ours dismissed, on some board)."""
         notes = parsed.set_aside.get(uid, []) if parsed is not None else []
-        others = {n["device"]: n for n in notes if n["device"] != self.device}
+        me = self.device  # (read from the data folder)
+        others = {n["device"]: n for n in notes if n["device"] != me}
         for listed in self.ledger.conflicts_elsewhere(source.id, uid):
             if listed["from_device"] not in others:
                 self.ledger.settle(listed["id"])
@@ -376,7 +375,7 @@ class SyncEngine:
                     source.id, uid, board, note["doc"], current.to_doc(), note["at"]
                 )
         own = self.ledger.get_conflict(key(source.id, uid))
-        if own and own.get("on_server") and self.device not in {n["device"] for n in notes}:
+        if own and own.get("on_server") and me not in _boards_setting_aside(notes):
             self.ledger.settle(own["id"])  # taken or dismissed on some board: settled
 
     def _write_imported(
@@ -421,8 +420,7 @@ class SyncEngine:
         if etag is None:
             self.ledger.forget(source.id, uid)
         else:
-            self.ledger.overwrite_next(source.id, uid, etag)
-            self.ledger.saw_server_copy(source.id, uid, etag, href)
+            self.ledger.overwrite_next(source.id, uid, etag, href)
         self.outbox.drop(uid)
         self.outbox.add(source.id, uid, "put", body or self._ics_of(local))
         report.restored.append(f"{uid}: sent again (the calendar had {what})")
@@ -507,8 +505,7 @@ class SyncEngine:
                     parsed = read_calendar(entry.body.encode("utf-8"))
                     sent = parsed.activities
                     doc = sent[0].to_doc() if sent else None
-                    notes = parsed.set_aside.get(entry.uid, [])
-                    if any(n["device"] == self.device for n in notes):
+                    if self.device in _boards_setting_aside(parsed.set_aside.get(entry.uid, [])):
                         self.ledger.mark_set_aside(source.id, entry.uid)  # on the server now
                     if doc is not None:
                         local = self.book.get(entry.uid)
@@ -588,9 +585,10 @@ class SyncEngine:
         if not own or not own.get("local") or own.get("applied") != "central" or not text:
             return
         notes = parsed.set_aside.get(uid, []) if parsed is not None else []
-        if any(n["device"] == self.device for n in notes) or not source.writable:
+        me = self.device
+        if me in _boards_setting_aside(notes) or not source.writable:
             return
-        mine = {"device": self.device, "at": own.get("at", ""), "doc": own["local"]}
+        mine = {"device": me, "at": own.get("at", ""), "doc": own["local"]}
         kept = [_note_text(n) for n in [*notes, mine][-SET_ASIDE_MAX:]]
         self.outbox.add(source.id, uid, "put", with_set_aside(text, kept))
 
@@ -706,6 +704,11 @@ class SyncEngine:
         """Run a cycle now; `force`: also for sources backing off (a person asked)."""
         self._forced = self._forced or force
         self.wake_event.set()
+
+
+def _boards_setting_aside(notes: list[dict[str, Any]]) -> set[str]:
+    """The boards whose versions are set aside on an object."""
+    return {str(n["device"]) for n in notes}
 
 
 def _note_text(note: dict[str, Any]) -> str:

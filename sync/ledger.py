@@ -134,12 +134,15 @@ class Ledger:
         state = self.state(source_id, uid) or {}
         self._put(source_id, uid, state, etag=etag, href=href or state.get("href"))
 
-    def overwrite_next(self, source_id: str, uid: str, etag: str | None) -> None:
-        """Ours is to replace the server's copy with `etag`: nothing is agreed any more
-        (the local document counts as changed here until the server confirms it)."""
+    def overwrite_next(
+        self, source_id: str, uid: str, etag: str | None, href: str | None = None
+    ) -> None:
+        """Ours is to replace the server's copy with `etag` (at `href`, default the known
+        one): nothing is agreed any more (the local document counts as changed here until
+        the server confirms it)."""
         state = self.state(source_id, uid) or {}
         kept = {"body": state["body"]} if state.get("body") else {}
-        self._put(source_id, uid, kept, etag=etag, href=state.get("href"), hash="")
+        self._put(source_id, uid, kept, etag=etag, href=href or state.get("href"), hash="")
 
     def forget(self, source_id: str, uid: str) -> None:
         self.store.delete(STATE, key(source_id, uid))

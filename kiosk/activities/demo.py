@@ -33,7 +33,10 @@ DEMO_ID = ("demo-", "@motesplats")  # every demo activity's id: demo-<name>@mote
 def is_demo(doc: dict) -> bool:
     """Whether an activity document is one of the demo week's (edited or not): it stays on
     the kiosk that loaded it and is never sent to a central calendar."""
-    uid = str(doc.get("id", ""))
+    return is_demo_id(str(doc.get("id", "")))
+
+
+def is_demo_id(uid: str) -> bool:
     return uid.startswith(DEMO_ID[0]) and uid.endswith(DEMO_ID[1])
 
 

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from icalendar import Calendar
+from icalendar import Calendar, vText
+from icalendar.parser import Contentline, Parameters
 
 SET_ASIDE = "X-MOTESPLATS-SET-ASIDE"  # a version a board's conflict set aside (JSON TEXT)
 # Rewritten by every board edit: the stamp, and the set-aside versions (an edit settles them)
@@ -181,31 +182,16 @@ def merge(original: str, before: str | None, after: str) -> str:
         tzid = component.properties().get("TZID", [_Line([""])])[0].text
         if component.name == "VTIMEZONE" and tzid not in zones:
             kept.insert(0, component)
+    return _joined(header, kept)
+
+
+def _joined(header: list[_Line], components: list[_Component]) -> str:
+    """A calendar's text from its own lines and its components, as they were written."""
     out = ["BEGIN:VCALENDAR"]
     out += [raw for line in header for raw in line.raw]
-    out += [raw for component in kept for line in component.lines for raw in line.raw]
+    out += [raw for component in components for line in component.lines for raw in line.raw]
     out.append("END:VCALENDAR")
     return "\r\n".join(out) + "\r\n"
-
-
-def _escaped(text: str) -> str:
-    """RFC 5545 TEXT escaping."""
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _folded(line: str) -> list[str]:
-    """One content line folded at 75 octets, never inside a UTF-8 character."""
-    out: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > (75 if not out else 74):
-            out.append(current if not out else " " + current)
-            current, size = "", 0
-        current += char
-        size += width
-    out.append(current if not out else " " + current)
-    return out
 
 
 def with_set_aside(original: str, notes: list[str]) -> str:
@@ -218,10 +204,14 @@ def with_set_aside(original: str, notes: list[str]) -> str:
             kept.append(component)
             continue
         lines = [line for line in component.lines if line.name != SET_ASIDE]
-        added = [_Line(_folded(f"{SET_ASIDE}:{_escaped(note)}")) for note in notes]
+        added = [
+            _Line(
+                Contentline.from_parts(SET_ASIDE, Parameters(), vText(note))
+                .to_ical()
+                .decode()
+                .split("\r\n")
+            )
+            for note in notes
+        ]
         kept.append(_Component(component.name, lines[:-1] + added + lines[-1:]))
-    out = ["BEGIN:VCALENDAR"]
-    out += [raw for line in header for raw in line.raw]
-    out += [raw for component in kept for line in component.lines for raw in line.raw]
-    out.append("END:VCALENDAR")
-    return "\r\n".join(out) + "\r\n"
+    return _joined(header, kept)

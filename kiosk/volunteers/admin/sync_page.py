@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from kiosk import services
-from kiosk.activities.demo import is_demo
+from kiosk.activities.demo import is_demo_id
 from kiosk.activities.model import parse_utc
 from kiosk.volunteers import auth
 from kiosk.volunteers.admin.blueprint import bp
@@ -168,9 +168,7 @@ def sync():  # type: ignore[no-untyped-def]
         conflicts=conflicts,
         device=engine.device,
         kinds=[(kind, kind_class(kind).label) for kind in KINDS],
-        demo_count=sum(
-            1 for a in services.get().catalogue.snapshot().activities if is_demo({"id": a})
-        ),
+        demo_count=sum(map(is_demo_id, services.get().catalogue.snapshot().activities)),
     )
 
 
